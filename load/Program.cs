@@ -1,0 +1,2 @@
+Console.WriteLine("usage: load <scenario> [options]");
+return 0;
