@@ -1,0 +1,8 @@
+namespace Expothesis.Fast.Query.Tests;
+
+public class ProjectSmokeTests
+{
+    [Fact]
+    public void Query_assembly_loads() =>
+        Assert.Equal("Expothesis.Fast.Query", typeof(Expothesis.Fast.Query.QueryAssembly).Assembly.GetName().Name);
+}
