@@ -71,7 +71,7 @@ public static class AssignmentEndpoints
         var result = assigner.Assign(experiment.Target, userId, attributes, expose);
         string? variant = result.VariantIndex >= 0 ? experiment.VariantKeys[result.VariantIndex] : null;
         double? bucket = result.Reason is AssignmentReason.UnknownExperiment or AssignmentReason.NotRunning or AssignmentReason.Paused
-            or AssignmentReason.MissingHashAttribute or AssignmentReason.ConditionFailed ? null : result.Bucket;
+            or AssignmentReason.MissingHashAttribute or AssignmentReason.ConditionFailed or AssignmentReason.Override ? null : result.Bucket;
         return new AssignmentDocument(experiment.Key, variant, result.InExperiment, result.Reason.ToWire(), bucket);
     }
 

@@ -59,9 +59,14 @@ public static class OfrepEndpoints
                 reason = "DISABLED";
                 value = control;
             }
+            else if (result.VariantIndex >= 0 && result.Reason == AssignmentReason.Override)
+            {
+                reason = "TARGETING_MATCH";
+                value = experiment.VariantKeys[result.VariantIndex];
+            }
             else if (result.VariantIndex >= 0 && result.InExperiment)
             {
-                reason = result.Reason == AssignmentReason.Override ? "TARGETING_MATCH" : "SPLIT";
+                reason = "SPLIT";
                 value = experiment.VariantKeys[result.VariantIndex];
             }
             else

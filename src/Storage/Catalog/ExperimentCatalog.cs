@@ -326,6 +326,7 @@ public sealed class ExperimentCatalog : IDisposable
         var target = new AssignmentTarget(record.Ordinal, record.Key, validated.Rules, weights, keys, store)
         {
             Status = record.Status,
+            IsBandit = validated.Definition.Bandit is not null,
         };
         return new CompiledExperiment(record, validated.Definition, target, weights);
     }
