@@ -13,7 +13,7 @@ export const EXAMPLE_CONDITION = {
 
 function position(text, message) {
   const m = /position (\d+)/i.exec(message);
-  if (!m) return '';
+  if (!m || /line \d+/i.test(message)) return '';
   const pos = Number(m[1]);
   const before = text.slice(0, pos);
   const line = before.split('\n').length;

@@ -34,7 +34,7 @@ export function forestPlot(rows, { id = 'forest-plot', width = 760 } = {}) {
       if (Number.isFinite(v)) { lo = Math.min(lo, Math.max(v, -CLIP)); hi = Math.max(hi, Math.min(v, CLIP)); }
     }
   }
-  const dom = niceDomain(lo, hi, 6);
+  const dom = niceDomain(lo, hi, narrow ? 3 : 6);
   const x = linear(dom.lo, dom.hi, LABEL_W, WIDTH - VALUE_W);
   const bottom = TOP + rows.length * ROW;
 

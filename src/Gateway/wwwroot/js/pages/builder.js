@@ -449,7 +449,7 @@ export function renderBuilder(main) {
     if (!checkVariants()) problems.push('variants');
     if (!checkMetrics()) problems.push('metrics');
     const condition = refreshCondition();
-    if (!condition.ok) { setError('assignment.condition', [condition.message]); problems.push('condition'); }
+    if (!condition.ok) problems.push('condition');
     if (!refreshOverrides()) problems.push('overrides');
     const numbers = [['hypothesis.mde', inputs.mde, (x) => x > 0, 'Enter an MDE > 0.'],
       ['hypothesis.alpha', inputs.alpha, (x) => x > 0 && x < 1, 'α must be between 0 and 1.'],
@@ -592,6 +592,12 @@ export function renderBuilder(main) {
         field('calc.daily_traffic', 'Daily traffic (units/day)', inputs.calcTraffic)),
       calcOut),
     h('div', { class: 'form-actions' }, submit, h('a', { href: '#/experiments' }, 'Cancel'), submitStatus));
+
+  // Editing a field withdraws the server's complaint about it (capture: before the field's own checks run).
+  form.addEventListener('input', (e) => {
+    const name = e.target?.dataset?.field;
+    if (name && serverErrors.has(name)) { serverErrors.delete(name); setError(name, []); }
+  }, true);
 
   replace(main,
     h('div', { class: 'page-head' }, h('div', null, h('h1', null, 'New experiment'),
