@@ -1,17 +1,18 @@
 // Readers over the API's documents that tolerate optional and alternative field spellings.
 import { parseTime } from './format.js';
 
-export const STATUSES = ['draft', 'running', 'paused', 'stopped'];
+export const STATUSES = ['draft', 'running', 'paused', 'stopped', 'archived'];
 
 /** Valid lifecycle transitions per API.md: draft -> running -> paused <-> running -> stopped. */
 export const TRANSITIONS = {
-  draft: ['start'],
+  draft: ['start', 'archive'],
   running: ['pause', 'stop'],
   paused: ['resume', 'stop'],
-  stopped: [],
+  stopped: ['archive'],
+  archived: [],
 };
 
-export const ACTION_LABELS = { start: 'Start', pause: 'Pause', resume: 'Resume', stop: 'Stop' };
+export const ACTION_LABELS = { start: 'Start', pause: 'Pause', resume: 'Resume', stop: 'Stop', archive: 'Archive' };
 
 export function experimentId(e) {
   return e?.id ?? e?.key ?? '';

@@ -87,10 +87,11 @@ export function renderDetail(main, id) {
   function drawLifecycle(confirmStop = false) {
     const actions = TRANSITIONS[experiment.status] ?? [];
     const buttons = actions.map((a) => h('button', {
-      type: 'button', 'data-action': a, class: a === 'stop' ? 'danger' : 'primary',
+      type: 'button', 'data-action': a, class: a === 'stop' ? 'danger' : a === 'archive' ? '' : 'primary',
       onclick: () => (a === 'stop' ? drawLifecycle(true) : transition(a)),
     }, ACTION_LABELS[a]));
-    if (actions.length === 0) buttons.push(h('span', { class: 'muted' }, 'Stopped: results are final.'));
+    if (experiment.status === 'stopped') buttons.unshift(h('span', { class: 'muted' }, 'Stopped: results are final.'));
+    if (experiment.status === 'archived') buttons.push(h('span', { class: 'muted' }, 'Archived.'));
     replace(lifecycle, buttons);
     if (confirmStop) {
       const confirm = h('button', { type: 'button', class: 'danger', 'data-action': 'confirm-stop', onclick: () => transition('stop') }, 'Stop for good');
@@ -106,16 +107,16 @@ export function renderDetail(main, id) {
     for (const b of lifecycle.querySelectorAll('button')) b.disabled = true;
     replace(lifecycleMessage);
     try {
-      const updated = await api.post(`/experiments/${enc(id)}/${action}`);
+      const updated = action === 'archive'
+        ? await api.del(`/experiments/${enc(id)}`)
+        : await api.post(`/experiments/${enc(id)}/${action}`);
       if (disposed) return;
       experiment = updated && updated.status ? updated : { ...experiment, status: nextStatus(action) };
       drawHeader();
       drawDefinition();
       lifecycle.querySelector('button')?.focus();
-      if (experiment.status !== 'draft') {
-        connect();
-        refreshAnalysis();
-      }
+      followStatus();
+      if (experiment.status !== 'draft') refreshAnalysis();
     } catch (err) {
       if (disposed) return;
       replace(lifecycleMessage, h('p', { class: 'field-error' }, `${ACTION_LABELS[action]} failed: ${err.message}`));
@@ -125,7 +126,7 @@ export function renderDetail(main, id) {
   }
 
   function nextStatus(action) {
-    return { start: 'running', resume: 'running', pause: 'paused', stop: 'stopped' }[action] ?? experiment.status;
+    return { start: 'running', resume: 'running', pause: 'paused', stop: 'stopped', archive: 'archived' }[action] ?? experiment.status;
   }
 
   async function reloadExperiment() {
@@ -145,20 +146,21 @@ export function renderDetail(main, id) {
   function drawLiveLabel() {
     const labels = {
       idle: 'Not live (draft)',
+      final: 'Final results',
       connecting: 'Connecting…',
       live: 'Live',
       reconnecting: 'Reconnecting…',
       offline: 'Offline: retrying',
     };
     let text = labels[liveState] ?? liveState;
-    if (lastUpdate && liveState !== 'idle') text += ` · updated ${ago(lastUpdate)}`;
+    if (lastUpdate && liveState !== 'idle' && liveState !== 'final') text += ` · updated ${ago(lastUpdate)}`;
     liveIndicator.querySelector('.label').textContent = text;
   }
 
   function connect() {
     if (disposed || source || typeof EventSource === 'undefined') return;
     clearTimeout(reconnectTimer);
-    setLive(liveState === 'idle' ? 'connecting' : 'reconnecting');
+    setLive(liveState === 'idle' || liveState === 'final' ? 'connecting' : 'reconnecting');
     const es = new EventSource(liveUrl(`/experiments/${enc(id)}/live`));
     source = es;
     es.addEventListener('open', () => {
@@ -192,6 +194,18 @@ export function renderDetail(main, id) {
       }
       startPolling();
     });
+  }
+
+  /** Running and paused experiments stream; stopped and archived ones are final, drafts have nothing yet. */
+  function followStatus() {
+    const status = experiment?.status;
+    if (status === 'running' || status === 'paused') {
+      connect();
+    } else {
+      disconnect();
+      stopPolling();
+      setLive(status === 'draft' ? 'idle' : 'final');
+    }
   }
 
   function disconnect() {
@@ -229,6 +243,7 @@ export function renderDetail(main, id) {
     if (doc.status && experiment && doc.status !== experiment.status) {
       experiment = { ...experiment, status: doc.status };
       drawHeader();
+      followStatus();
     }
     drawSrm();
     drawRecommendation();
@@ -449,7 +464,9 @@ export function renderDetail(main, id) {
       h('h2', { id: 'def-title' }, 'Definition'),
       h('dl', { class: 'meta' },
         h('dt', null, 'Status'), h('dd', null, e.status),
+        h('dt', null, 'Created'), h('dd', null, time(e.created_at)),
         h('dt', null, 'Started'), h('dd', null, time(e.started_at)),
+        e.stopped_at ? [h('dt', null, 'Stopped'), h('dd', null, time(e.stopped_at))] : null,
         h('dt', null, 'Hypothesis'), h('dd', null, [hyp.alternative, hyp.null ? `(null: ${hyp.null})` : ''].filter(Boolean).join(' ') || '–'),
         h('dt', null, 'MDE / α / power'), h('dd', null, `${hyp.mde_relative ? pct(hyp.mde) + ' relative' : num(hyp.mde)} / ${num(hyp.alpha)} / ${num(hyp.power)}`),
         h('dt', null, 'Variants'), h('dd', null, (e.variants ?? []).map((v) => `${v.key}${v.is_control ? ' (control)' : ''} ${pct(v.weight / total, 0)}`).join(' · ')),
@@ -495,9 +512,9 @@ export function renderDetail(main, id) {
       drawForest();
       replace(liftWrap, lineChart([], { id: 'lift-chart', width: widthOf(liftWrap) }));
     } else {
-      connect();
       refreshAnalysis();
     }
+    followStatus();
     tickTimer = setInterval(drawLiveLabel, 1000);
   }
   load();
