@@ -27,7 +27,13 @@ public static partial class GatewayHost
     /// <summary>A builder with the gateway's configuration defaults and services.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // The dashboard ships next to the binary, so `dotnet Expothesis.Fast.Gateway.dll` from any directory serves it.
+        string webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            WebRootPath = Directory.Exists(webRoot) ? webRoot : null,
+        });
         if (BindingGuard.GetConfiguredAddresses(builder.Configuration).Count == 0)
         {
             builder.WebHost.UseUrls(DefaultUrl);
