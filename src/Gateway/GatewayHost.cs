@@ -27,12 +27,12 @@ public static partial class GatewayHost
     /// <summary>A builder with the gateway's configuration defaults and services.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        // The dashboard ships next to the binary, so `dotnet Expothesis.Fast.Gateway.dll` from any directory serves it.
-        string webRoot = Path.Combine(AppContext.BaseDirectory, "wwwroot");
+        // appsettings.json and the dashboard ship beside the binary, so the server behaves the same whatever
+        // the working directory (relative data directories still resolve against the working directory).
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,
-            WebRootPath = Directory.Exists(webRoot) ? webRoot : null,
+            ContentRootPath = AppContext.BaseDirectory,
         });
         if (BindingGuard.GetConfiguredAddresses(builder.Configuration).Count == 0)
         {
