@@ -4,8 +4,9 @@
 # peer app + PostgreSQL together), load generator pinned to core 1.
 #
 # usage: load/compare-postgres.sh [--events 1000000,10000000] [--quick] [--batch 500] [--connections 16]
-#                                 [--latency-duration 10] [--out DIR] [--only expothesis|peer]
+#                                 [--latency-duration 10] [--runs 1] [--out DIR] [--only expothesis|peer]
 #   --quick   200k events and shorter latency runs (a smoke run of the whole pipeline)
+#   --runs N  repeat everything N times (fresh data each time); the table shows medians
 # Measures per system and event total: max events/s (closed model), events per total CPU-second (server + database
 # processes), bytes on disk per event, analysis latency over HTTP, and p99 batch latency in an open-model run at 70 %
 # of that system's max rate. Prints a comparison table with ratios and writes it as Markdown to DIR/compare.md.
@@ -19,6 +20,7 @@ LATENCY_DURATION=10
 ANALYSIS_DURATION=5
 ONLY=""
 OUT=""
+RUNS=1
 SERVER_CORE="${SERVER_CORE:-0}"
 LOAD_CORE="${LOAD_CORE:-1}"
 PG_PORT="${PG_PORT:-55432}"
@@ -34,6 +36,7 @@ while [[ $# -gt 0 ]]; do
     --latency-duration) LATENCY_DURATION="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --only) ONLY="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
     -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
@@ -109,7 +112,7 @@ GATEWAY_DLL="$ROOT/src/Gateway/bin/Release/net10.0/Expothesis.Fast.Gateway.dll"
 load() { taskset -c "$LOAD_CORE" dotnet "$LOAD_DLL" "$@" --plain; }
 
 json_get() { # file, python expression over `r` (the report)
-  "$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1"
+  "$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null || echo n/a
 }
 
 wait_http() {
@@ -166,19 +169,20 @@ SYSTEMS=(expothesis peer)
 [[ -n "$ONLY" ]] && SYSTEMS=("$ONLY")
 
 RESULTS="$OUT/results.tsv"
-printf 'system\tevents\tevents_per_s\tevents_per_cpu_s\tcpu_s\tp99_ms_at_70\trate_70\tbytes_per_event\tanalysis_p50_ms\tanalysis_p99_ms\n' > "$RESULTS"
+printf 'run\tsystem\tevents\tevents_per_s\tevents_per_cpu_s\tcpu_s\tp99_ms_at_70\trate_70\tbytes_per_event\tanalysis_p50_ms\tanalysis_p99_ms\n' > "$RESULTS"
 
 IFS=',' read -r -a EVENT_TOTALS <<< "$EVENTS"
+for run in $(seq "$RUNS"); do
 for total in "${EVENT_TOTALS[@]}"; do
   for sys in "${SYSTEMS[@]}"; do
-    log "$sys: $total events"
+    log "run $run: $sys, $total events"
     start_system "$sys"
     if [[ "$sys" == expothesis ]] && ! has_ingestion; then
       log "expothesis: /api/v1/events/batch is not there yet (main has no ingestion); skipping"
-      printf 'expothesis\t%s\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\n' "$total" >> "$RESULTS"
+      printf '%s\texpothesis\t%s\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\tn/a\n' "$run" "$total" >> "$RESULTS"
       stop_server; continue
     fi
-    tag="$sys-$total"
+    tag="$sys-$total-run$run"
     load ingest --url "$URL" "${SETUP_ARGS[@]}" "${CPU_ARGS[@]}" --connections "$CONNECTIONS" --events "$total" \
       --batch "$BATCH" --warmup 1s --label "$tag max" --json "$OUT/$tag-max.json" --markdown "$OUT/runs.md" >"$OUT/$tag-max.log" 2>&1 || true
     eps="$(json_get "$OUT/$tag-max.json" "round(r['operations'][0]['events_per_second'])")"
@@ -186,25 +190,38 @@ for total in "${EVENT_TOTALS[@]}"; do
     cpu="$(json_get "$OUT/$tag-max.json" "round(((r.get('cpu') or {}).get('server_seconds') or 0) + ((r.get('cpu') or {}).get('other_seconds') or 0), 2)")"
     sleep 2
     bytes="$(disk_bytes "$sys")"
-    bpe="$("$PY" -c "print(round($bytes / $total, 1))")"
+    bpe="$("$PY" -c "print(round($bytes / $total, 1))" 2>/dev/null || echo n/a)"
     load analysis --url "$URL" --no-setup --experiment load-0 --connections 1 --duration "${ANALYSIS_DURATION}s" --warmup 1s \
       --label "$tag analysis" --json "$OUT/$tag-analysis.json" --markdown "$OUT/runs.md" >"$OUT/$tag-analysis.log" 2>&1 || true
     a50="$(json_get "$OUT/$tag-analysis.json" "r['operations'][0]['p50_ms']")"
     a99="$(json_get "$OUT/$tag-analysis.json" "r['operations'][0]['p99_ms']")"
-    rate="$("$PY" -c "print(max(1, round(0.7 * $eps / $BATCH, 1)))")"
+    rate="$("$PY" -c "print(max(1, round(0.7 * float('$eps') / $BATCH, 1)))" 2>/dev/null || echo 10)"
     load ingest --url "$URL" --no-setup "${CPU_ARGS[@]}" --rate "$rate" --duration "${LATENCY_DURATION}s" --warmup 2s \
       --batch "$BATCH" --seed 7 --label "$tag 70%" --json "$OUT/$tag-70.json" --markdown "$OUT/runs.md" >"$OUT/$tag-70.log" 2>&1 || true
     p99="$(json_get "$OUT/$tag-70.json" "r['operations'][0]['p99_ms']")"
-    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$sys" "$total" "$eps" "$epc" "$cpu" "$p99" "$rate" "$bpe" "$a50" "$a99" >> "$RESULTS"
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$run" "$sys" "$total" "$eps" "$epc" "$cpu" "$p99" "$rate" "$bpe" "$a50" "$a99" >> "$RESULTS"
     log "$sys $total: $eps events/s, $epc events/CPU-s, $bpe bytes/event, analysis p50 $a50 ms, p99 at 70% ($rate batches/s) $p99 ms"
     stop_server
   done
 done
+done
 
-"$PY" - "$RESULTS" "$OUT/compare.md" "$BATCH" "$SERVER_CORE" "$LOAD_CORE" <<'PYEOF'
-import csv, sys, subprocess, datetime, os
-rows = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
-out, batch, score, lcore = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5]
+"$PY" - "$RESULTS" "$OUT/compare.md" "$BATCH" "$SERVER_CORE" "$LOAD_CORE" "$RUNS" <<'PYEOF'
+import csv, sys, datetime, os, statistics
+raw = list(csv.DictReader(open(sys.argv[1]), delimiter='\t'))
+out, batch, score, lcore, runs = sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], int(sys.argv[6])
+def median_row(group):
+    row = dict(group[0])
+    for k in row:
+        if k in ('run', 'system', 'events'): continue
+        vals = []
+        for g in group:
+            try: vals.append(float(g[k]))
+            except ValueError: pass
+        row[k] = str(statistics.median(vals)) if vals else 'n/a'
+    return row
+keys = list(dict.fromkeys((r['system'], r['events']) for r in raw))
+rows = [median_row([r for r in raw if (r['system'], r['events']) == k]) for k in keys]
 def num(v):
     try: return float(v)
     except ValueError: return None
@@ -219,7 +236,8 @@ model = next((l.split(':', 1)[1].strip() for l in open('/proc/cpuinfo') if l.sta
 lines = [f'## Expothesis.Fast vs PostgreSQL peer', '',
          f'{datetime.datetime.utcnow():%Y-%m-%d %H:%M} UTC, {os.cpu_count()} cores ({model}); servers on core {score} '
          f'(Expothesis alone; peer app + PostgreSQL 15 together), load on core {lcore}; batches of {batch} events; '
-         'Expothesis durability fsync, PostgreSQL synchronous_commit=on, fsync=on.', '',
+         'Expothesis durability fsync, PostgreSQL synchronous_commit=on, fsync=on.'
+         + (f' Medians of {runs} runs.' if runs > 1 else ' One run.'), '',
          '| events | metric | Expothesis | PostgreSQL peer | ratio |', '| ---: | --- | ---: | ---: | ---: |']
 for total in dict.fromkeys(r['events'] for r in rows):
     e = next((r for r in rows if r['events'] == total and r['system'] == 'expothesis'), {})
@@ -231,6 +249,7 @@ for total in dict.fromkeys(r['events'] for r in rows):
     lines.append(f"| {t} | p99 batch latency at 70% of max, ms | {fmt(g(e,'p99_ms_at_70'),2)} | {fmt(g(p,'p99_ms_at_70'),2)} | {ratio(g(e,'p99_ms_at_70'), g(p,'p99_ms_at_70'), invert=True)} |")
     lines.append(f"| {t} | bytes on disk per event | {fmt(g(e,'bytes_per_event'),1)} | {fmt(g(p,'bytes_per_event'),1)} | {ratio(g(e,'bytes_per_event'), g(p,'bytes_per_event'), invert=True)} |")
     lines.append(f"| {t} | analysis over HTTP p50, ms | {fmt(g(e,'analysis_p50_ms'),3)} | {fmt(g(p,'analysis_p50_ms'),3)} | {ratio(g(e,'analysis_p50_ms'), g(p,'analysis_p50_ms'), invert=True)} |")
+    lines.append(f"| {t} | analysis over HTTP p99, ms | {fmt(g(e,'analysis_p99_ms'),3)} | {fmt(g(p,'analysis_p99_ms'),3)} | {ratio(g(e,'analysis_p99_ms'), g(p,'analysis_p99_ms'), invert=True)} |")
 lines.append('')
 lines.append('Ratios are "times better for Expothesis" (higher throughput, lower latency, fewer bytes).')
 text = '\n'.join(lines) + '\n'
