@@ -9,6 +9,19 @@ using NpgsqlTypes;
 var builder = WebApplication.CreateSlimBuilder(args);
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, PeerJsonContext.Default));
+if (builder.Configuration.GetValue<bool>("Peer:Sink"))
+{
+    // Sink mode (no database): reads each batch and counts its events without parsing, to measure what the HTTP
+    // layer and the load generator alone can carry.
+    var sink = builder.Build();
+    sink.MapGet("/health/live", () => Results.Ok());
+    sink.MapGet("/health/ready", () => Results.Ok());
+    sink.MapPost("/api/v1/events/batch", async (HttpRequest request, CancellationToken ct) =>
+        Results.Ok(new PeerIngestResult(await BatchSink.CountEventsAsync(request.BodyReader, ct), 0, 0)));
+    await sink.RunAsync();
+    return;
+}
+
 var connectionString = builder.Configuration["Peer:ConnectionString"]
     ?? "Host=127.0.0.1;Port=5433;Username=postgres;Database=postgres;Max Auto Prepare=16";
 await using var dataSource = NpgsqlDataSource.Create(connectionString);
