@@ -54,8 +54,8 @@ export function renderDetail(main, id) {
   window.addEventListener('resize', onResize);
 
   const header = h('div', { class: 'page-head', id: 'experiment-header' });
-  const liveIndicator = h('span', { class: 'live', id: 'live-indicator', 'data-state': 'idle', role: 'status', 'aria-live': 'polite' },
-    h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'label' }, 'Not live'));
+  const liveIndicator = h('span', { class: 'live', id: 'live-indicator', 'data-state': 'idle' },
+    h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'label', role: 'status' }, 'Not live'), h('span', { class: 'age' }));
   const lifecycle = h('div', { class: 'lifecycle', id: 'lifecycle' });
   const lifecycleMessage = h('div', { id: 'lifecycle-message', role: 'alert' });
   const srmBanner = h('div', { class: 'banner warn', id: 'srm-banner', role: 'alert', hidden: true });
@@ -152,9 +152,11 @@ export function renderDetail(main, id) {
       reconnecting: 'Reconnecting…',
       offline: 'Offline: retrying',
     };
-    let text = labels[liveState] ?? liveState;
-    if (lastUpdate && liveState !== 'idle' && liveState !== 'final') text += ` · updated ${ago(lastUpdate)}`;
-    liveIndicator.querySelector('.label').textContent = text;
+    const label = liveIndicator.querySelector('.label');
+    const text = labels[liveState] ?? liveState;
+    if (label.textContent !== text) label.textContent = text;
+    liveIndicator.querySelector('.age').textContent =
+      lastUpdate && liveState !== 'idle' && liveState !== 'final' ? `· updated ${ago(lastUpdate)}` : '';
   }
 
   function connect() {
