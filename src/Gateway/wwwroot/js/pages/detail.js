@@ -380,6 +380,10 @@ export function renderDetail(main, id) {
     if (!bandit && !experiment?.bandit) { banditPanel.hidden = true; return; }
     banditPanel.hidden = false;
     if (bandit) {
+      for (const p of bandit.history) {
+        if (!banditHistory.some((q) => q.t === p.t)) banditHistory.push(p);
+      }
+      banditHistory.sort((a, b) => a.t - b.t);
       const t = parseTime(bandit.updatedAt)?.getTime() ?? Date.now();
       const last = banditHistory[banditHistory.length - 1];
       const weights = Object.fromEntries(bandit.arms.map((a) => [a.variant, Number(a.weight)]));
@@ -403,7 +407,7 @@ export function renderDetail(main, id) {
         h('div', null,
           lineChart(series, { id: 'bandit-chart', width: banditPanel.clientWidth > 800 ? (widthOf(banditPanel) - 48) / 2 : widthOf(banditPanel) - 32, yMin: 0, yMax: 1, zero: false, yFormat: (v) => pct(v, 0), label: 'Bandit allocation weights over time' }),
           h('div', { class: 'legend' }, series.map((se) => h('span', { style: { '--c': se.color } }, se.name))),
-          h('p', { class: 'hint' }, 'Weights seen since this page opened.'))));
+          h('p', { class: 'hint' }, bandit?.history.length ? 'Allocation history from the server, then live updates.' : 'Weights seen since this page opened.'))));
   }
 
   // ---------- timeseries ----------
