@@ -23,6 +23,7 @@ internal static class ArgumentParser
           --bodies N             distinct pre-generated bodies (default 256)
           --exposure-share X     share of exposure events in a batch (default 0.1)
           --event-ids            give every generated event an event_id
+          --no-expose            assign with expose: false
           --prefix P             experiment key prefix (default load)
           --no-setup             do not create/start experiments
           --server-pid PID       server CPU seconds from /proc (with its child processes)
@@ -138,6 +139,7 @@ internal static class ArgumentParser
             case "--no-setup": o.NoSetup = true; return true;
             case "--plain": o.Plain = true; return true;
             case "--event-ids": o.EventIds = true; return true;
+            case "--no-expose": o.NoExpose = true; return true;
             case "--no-stop": o.UntilDecision = false; return true;
             default: return false;
         }

@@ -46,6 +46,9 @@ internal sealed class LoadOptions
 
     public bool EventIds { get; set; }
 
+    /// <summary>Assign with <c>expose: false</c> (no exposure recorded).</summary>
+    public bool NoExpose { get; set; }
+
     public string Prefix { get; set; } = "load";
 
     public bool NoSetup { get; set; }

@@ -74,6 +74,11 @@ internal static class ReportFormatter
                 parts.Add($"{Count(r)} requests per CPU-second");
             }
 
+            if (cpu.LoadSeconds is { } l)
+            {
+                parts.Add($"load generator CPU {l.ToString("0.00", CultureInfo.InvariantCulture)} s");
+            }
+
             lines.Add(string.Join(", ", parts));
         }
 

@@ -76,6 +76,9 @@ internal sealed record OperationReport
 /// <summary>CPU seconds used during the measured window.</summary>
 internal sealed record CpuReport(double? ServerSeconds, double? OtherSeconds, double? EventsPerCpuSecond, double? RequestsPerCpuSecond)
 {
+    /// <summary>CPU seconds of the load generator itself (to see whether it was the bottleneck).</summary>
+    public double? LoadSeconds { get; init; }
+
     public double? TotalSeconds => ServerSeconds is null && OtherSeconds is null ? null : (ServerSeconds ?? 0) + (OtherSeconds ?? 0);
 }
 

@@ -36,7 +36,7 @@ internal static class RunSession
 
         await all.ConfigureAwait(false);
         await cpuStarted.ConfigureAwait(false);
-        var (server, others) = cpu.Enabled ? cpu.Stop() : (null, null);
+        var (server, others) = cpu.Stop();
 
         var operations = workloads.Select(w => OperationReport.From(w.Stats)).ToList();
         CpuReport? cpuReport = null;
@@ -47,6 +47,8 @@ internal static class RunSession
             var requests = operations.Sum(o => o.Ok);
             cpuReport = new CpuReport(server, others, events > 0 && total > 0 ? events / total : null, total > 0 ? requests / total : null);
         }
+
+        cpuReport = (cpuReport ?? new CpuReport(null, null, null, null)) with { LoadSeconds = cpu.SelfSeconds };
 
         return new RunReport
         {

@@ -52,7 +52,7 @@ internal sealed class TrafficScenarios(LoadOptions options, LoadHttpClient clien
     internal Workload AssignWorkload(double? rate, int connections)
     {
         var factory = new BodyFactory(Experiments, options.Users, options.Seed);
-        var bodies = factory.AssignBodies(Math.Max(options.Bodies, 4096), options.ExperimentsPerCall, expose: true);
+        var bodies = factory.AssignBodies(Math.Max(options.Bodies, 4096), options.ExperimentsPerCall, expose: !options.NoExpose);
         var uri = client.Resolve("api/v1/assign");
         var stats = new OperationStats("assign");
         return new Workload(stats, (seq, ct) => client.SendAsync(HttpMethod.Post, uri, bodies[seq % bodies.Length], stats, ct), rate, connections,

@@ -29,27 +29,19 @@ public static partial class GatewayHost
     /// <summary>A builder with the gateway's configuration defaults and services.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, WebRootPath = FindWebRoot() });
+        // appsettings.json and the dashboard ship beside the binary, so the server behaves the same whatever
+        // the working directory (relative data directories still resolve against the working directory).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         if (BindingGuard.GetConfiguredAddresses(builder.Configuration).Count == 0)
         {
             builder.WebHost.UseUrls(DefaultUrl);
         }
         builder.Services.AddGateway(builder.Configuration);
         return builder;
-    }
-
-    /// <summary>
-    /// The dashboard folder: <c>wwwroot</c> under the current directory when present (running from the
-    /// project folder), else the copy in the build output next to the assembly.
-    /// </summary>
-    private static string? FindWebRoot()
-    {
-        if (Directory.Exists(Path.Combine(Directory.GetCurrentDirectory(), "wwwroot")))
-        {
-            return null;
-        }
-        string output = Path.Combine(AppContext.BaseDirectory, "wwwroot");
-        return Directory.Exists(output) ? output : null;
     }
 
     /// <summary>Checks the binding against the keys, builds the app and maps the gateway.</summary>
