@@ -75,7 +75,7 @@ public sealed class Assigner
                 return new AssignmentResult(stored, true, target.IsBandit ? AssignmentReason.Bandit : AssignmentReason.Sticky, bucket);
             }
         }
-        if (rules.Condition is { } condition && !condition.Evaluate(attributes))
+        if (rules.Condition is { } condition && !condition.Evaluate(attributes, userId))
         {
             return AssignmentResult.None(AssignmentReason.ConditionFailed);
         }
