@@ -176,6 +176,17 @@ public sealed class ColumnLogRecoveryTests
     }
 
     [Fact]
+    public async Task A_directory_open_by_one_log_cannot_be_opened_by_another_until_it_is_closed()
+    {
+        using var dir = new TempDirectory();
+        var first = ColumnLog.Open(dir.Path, Durability.Flush);
+        Assert.Throws<IOException>(() => ColumnLog.Open(dir.Path, Durability.Flush));
+        await first.DisposeAsync();
+        await using var second = ColumnLog.Open(dir.Path, Durability.Flush);
+        Assert.Equal(0, second.DurablePosition);
+    }
+
+    [Fact]
     public async Task Event_logs_create_picks_the_log_for_the_durability()
     {
         using var dir = new TempDirectory();
