@@ -69,8 +69,18 @@ public sealed partial class IngestEngine
         Task<long>? pending = null;
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed && _stopping.IsCancellationRequested, this);
             ThrowIfFaulted();
-            ApplyBatchLocked(_shards, batch, outcomes, replay: false);
+            try
+            {
+                ApplyBatchLocked(_shards, batch, outcomes, replay: false);
+            }
+            catch (Exception e)
+            {
+                // A half-applied batch: state no longer matches the log until a rebuild.
+                _fault ??= e;
+                throw;
+            }
             var span = outcomes.Span[..batch.Count];
             var flags = _logFlags.AsSpan(0, batch.Count);
             int logged = 0;
@@ -187,7 +197,6 @@ public sealed partial class IngestEngine
 
     private void ThrowIfFaulted()
     {
-        ObjectDisposedException.ThrowIf(_disposed && _stopping.IsCancellationRequested, this);
         if (_fault is { } f)
         {
             throw new InvalidOperationException("The ingestion engine is faulted (a log append failed); rebuild or restart it.", f);
