@@ -333,11 +333,23 @@ public sealed partial class IngestEngine
         var flags = _logFlags;
         var records = batch.Records;
         var route = _routes[s].AsSpan(0, _routeCounts[s]);
-        for (int k = 0; k < route.Length; k++)
+        if (route.IsEmpty)
         {
-            int i = route[k];
-            ref var r = ref records[i];
-            outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            return;
+        }
+        shard.BeginRun(schema);
+        try
+        {
+            for (int k = 0; k < route.Length; k++)
+            {
+                int i = route[k];
+                ref var r = ref records[i];
+                outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            }
+        }
+        finally
+        {
+            shard.EndRun();
         }
     }
 
@@ -345,10 +357,18 @@ public sealed partial class IngestEngine
     {
         var flags = _logFlags;
         var records = batch.Records;
-        for (int i = 0; i < records.Length; i++)
+        shard.BeginRun(schema);
+        try
         {
-            ref var r = ref records[i];
-            outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            for (int i = 0; i < records.Length; i++)
+            {
+                ref var r = ref records[i];
+                outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            }
+        }
+        finally
+        {
+            shard.EndRun();
         }
     }
 
