@@ -13,7 +13,7 @@ internal sealed class Shard : IDisposable
     /// <summary>Metric ordinal of a stored-assignment record in the log (skipped by export).</summary>
     public const short StoreMetric = -2;
 
-    private const int ExposureCacheBits = 16;
+    private const int ExposureCacheBits = 18;
 
     private readonly StoredAssignments _stored;
     private readonly ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _session;
