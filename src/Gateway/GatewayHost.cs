@@ -6,6 +6,7 @@ using Expothesis.Fast.Gateway.Experiments;
 using Expothesis.Fast.Gateway.Health;
 using Expothesis.Fast.Gateway.Ofrep;
 using Expothesis.Fast.Gateway.Problems;
+using Expothesis.Fast.Query;
 using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -26,7 +27,13 @@ public static partial class GatewayHost
     /// <summary>A builder with the gateway's configuration defaults and services.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // appsettings.json and the dashboard ship beside the binary, so the server behaves the same whatever
+        // the working directory (relative data directories still resolve against the working directory).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         if (BindingGuard.GetConfiguredAddresses(builder.Configuration).Count == 0)
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -71,13 +78,21 @@ public static partial class GatewayHost
 
         services.TryAddSingleton<GatewayReadiness>();
         services.TryAddSingleton(static sp => new ApiKeyRing(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Auth.Keys));
-        services.TryAddSingleton<IAssignmentRecorder>(NullAssignmentRecorder.Instance);
-        services.TryAddSingleton(static sp => new Assigner(sp.GetRequiredService<IAssignmentRecorder>()));
         services.TryAddSingleton(static sp =>
         {
             var options = sp.GetRequiredService<IOptions<GatewayOptions>>().Value;
-            return ExperimentCatalog.OpenAsync(options.CatalogDirectory, options.GetDurability()).GetAwaiter().GetResult();
+            return ExpothesisEngine.Open(new EngineOptions
+            {
+                DataDirectory = options.DataDirectory,
+                Durability = options.GetDurability(),
+                Shards = options.Shards,
+            });
         });
+        services.TryAddSingleton(static sp => sp.GetRequiredService<ExpothesisEngine>().Catalog);
+        services.TryAddSingleton(static sp => sp.GetRequiredService<ExpothesisEngine>().Ingest);
+        services.TryAddSingleton<IAssignmentRecorder>(static sp => sp.GetRequiredService<ExpothesisEngine>().Ingest);
+        services.TryAddSingleton(static sp => new Assigner(sp.GetRequiredService<IAssignmentRecorder>()));
+        services.AddHostedService<EngineRecoveryService>();
         return services;
     }
 

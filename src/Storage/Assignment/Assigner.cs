@@ -51,7 +51,7 @@ public sealed class Assigner
         }
         AssignmentRules rules = target.Rules;
         Span<char> scratch = stackalloc char[JsCoerce.ScratchChars];
-        ReadOnlySpan<char> value = ResolveHashValue(rules.HashAttribute, userId, attributes, scratch);
+        ReadOnlySpan<char> value = ResolveHashValue(rules.HashAttributeUtf8, rules.HashAttributeIsId, userId, attributes, scratch);
         if (value.IsEmpty)
         {
             return AssignmentResult.None(AssignmentReason.MissingHashAttribute);
@@ -62,7 +62,7 @@ public sealed class Assigner
             return new AssignmentResult(forced, false, AssignmentReason.Override, 0);
         }
 
-        double bucket = rules.HashVersion == 1 ? BucketHash.V1(rules.Seed, value) : BucketHash.V2(rules.Seed, value);
+        double bucket = rules.Bucket(value);
         if (target.StoreAssignments)
         {
             ulong unitHash = UnitHash.Compute(value);
@@ -105,6 +105,12 @@ public sealed class Assigner
     /// </summary>
     public static ReadOnlySpan<char> ResolveHashValue(string hashAttribute, string? userId, JsonElement attributes, Span<char> scratch)
     {
+        ArgumentNullException.ThrowIfNull(hashAttribute);
+        return ResolveHashValue(System.Text.Encoding.UTF8.GetBytes(hashAttribute), hashAttribute == "id", userId, attributes, scratch);
+    }
+
+    private static ReadOnlySpan<char> ResolveHashValue(ReadOnlySpan<byte> hashAttribute, bool isId, string? userId, JsonElement attributes, Span<char> scratch)
+    {
         if (attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(hashAttribute, out JsonElement property))
         {
             switch (property.ValueKind)
@@ -122,7 +128,7 @@ public sealed class Assigner
                     return default;
             }
         }
-        return hashAttribute == "id" ? userId.AsSpan() : default;
+        return isId ? userId.AsSpan() : default;
     }
 
     [SkipLocalsInit]

@@ -33,12 +33,12 @@ public sealed class ExperimentCatalogTests : IDisposable
     }
 
     [Fact]
-    public async Task A_duplicate_key_is_a_conflict_naming_the_key()
+    public async Task A_duplicate_key_is_invalid_naming_the_key()
     {
         using var catalog = ExperimentCatalog.CreateInMemory();
         await catalog.CreateAsync(CatalogSpecs.Valid());
         var ex = await Assert.ThrowsAsync<CatalogException>(() => catalog.CreateAsync(CatalogSpecs.Valid()));
-        Assert.Equal(CatalogErrorKind.Conflict, ex.Kind);
+        Assert.Equal(CatalogErrorKind.Invalid, ex.Kind);
         Assert.Contains("key", ex.Errors.Keys);
     }
 

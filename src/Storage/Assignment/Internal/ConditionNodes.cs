@@ -78,16 +78,18 @@ internal sealed class ConstantNode(bool value) : ConditionNode
 /// <summary>A dotted field path and the condition on its value (GrowthBook's getPath + evalConditionValue).</summary>
 internal sealed class PathNode(string[] segments, int[] indexes, ValueMatcher matcher) : ConditionNode
 {
+    private readonly byte[][] _utf8Segments = Array.ConvertAll(segments, System.Text.Encoding.UTF8.GetBytes);
+
     public override bool Evaluate(JsonElement obj) => matcher.Matches(Resolve(obj));
 
     private JsOperand Resolve(JsonElement current)
     {
-        for (int i = 0; i < segments.Length; i++)
+        for (int i = 0; i < _utf8Segments.Length; i++)
         {
             JsonValueKind kind = current.ValueKind;
             if (kind == JsonValueKind.Object)
             {
-                if (!current.TryGetProperty(segments[i], out current))
+                if (!current.TryGetProperty(_utf8Segments[i], out current))
                 {
                     return JsOperand.Null;
                 }

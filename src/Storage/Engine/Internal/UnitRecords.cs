@@ -128,93 +128,93 @@ internal sealed class UnitFunctions : FunctionsBase<UnitKey, UnitValue, UnitInpu
         switch (input.Op)
         {
             case UnitOp.Resolve:
-            {
-                int exposed = exists ? UnitValue.ExposedOf(old.Word) : -1;
-                int stored = exists ? UnitValue.StoredOf(old.Word) : -1;
-                if (exposed >= 0)
                 {
-                    output.Variant = (short)exposed;
-                    output.Outcome = input.Variant >= 0 && input.Variant != exposed ? UnitOutcome.Mismatch : UnitOutcome.AlreadyExposed;
-                    return false;
-                }
-                int candidate = input.Variant;
-                if (stored >= 0)
-                {
-                    if (candidate >= 0 && candidate != stored)
+                    int exposed = exists ? UnitValue.ExposedOf(old.Word) : -1;
+                    int stored = exists ? UnitValue.StoredOf(old.Word) : -1;
+                    if (exposed >= 0)
                     {
-                        output.Variant = (short)stored;
-                        output.Outcome = UnitOutcome.Mismatch;
+                        output.Variant = (short)exposed;
+                        output.Outcome = input.Variant >= 0 && input.Variant != exposed ? UnitOutcome.Mismatch : UnitOutcome.AlreadyExposed;
                         return false;
                     }
-                    if (candidate < 0 && input.UseStored)
+                    int candidate = input.Variant;
+                    if (stored >= 0)
                     {
-                        candidate = stored;
+                        if (candidate >= 0 && candidate != stored)
+                        {
+                            output.Variant = (short)stored;
+                            output.Outcome = UnitOutcome.Mismatch;
+                            return false;
+                        }
+                        if (candidate < 0 && input.UseStored)
+                        {
+                            candidate = stored;
+                        }
                     }
+                    if (candidate < 0)
+                    {
+                        output.Outcome = UnitOutcome.NotExposed;
+                        return false;
+                    }
+                    if (!input.AllowExpose)
+                    {
+                        output.Outcome = UnitOutcome.NotAllowed;
+                        return false;
+                    }
+                    next.Word = UnitValue.Pack(candidate, stored);
+                    next.TimeMs = input.TimeMs;
+                    output.Variant = (short)candidate;
+                    output.Outcome = UnitOutcome.NewlyExposed;
+                    return true;
                 }
-                if (candidate < 0)
-                {
-                    output.Outcome = UnitOutcome.NotExposed;
-                    return false;
-                }
-                if (!input.AllowExpose)
-                {
-                    output.Outcome = UnitOutcome.NotAllowed;
-                    return false;
-                }
-                next.Word = UnitValue.Pack(candidate, stored);
-                next.TimeMs = input.TimeMs;
-                output.Variant = (short)candidate;
-                output.Outcome = UnitOutcome.NewlyExposed;
-                return true;
-            }
             case UnitOp.Store:
-            {
-                int exposed = exists ? UnitValue.ExposedOf(old.Word) : -1;
-                int stored = exists ? UnitValue.StoredOf(old.Word) : -1;
-                if (stored >= 0)
                 {
-                    output.Variant = (short)stored;
-                    output.Outcome = UnitOutcome.AlreadyStored;
-                    return false;
+                    int exposed = exists ? UnitValue.ExposedOf(old.Word) : -1;
+                    int stored = exists ? UnitValue.StoredOf(old.Word) : -1;
+                    if (stored >= 0)
+                    {
+                        output.Variant = (short)stored;
+                        output.Outcome = UnitOutcome.AlreadyStored;
+                        return false;
+                    }
+                    next.Word = UnitValue.Pack(exposed, input.Variant);
+                    output.Variant = input.Variant;
+                    output.Outcome = UnitOutcome.Stored;
+                    return true;
                 }
-                next.Word = UnitValue.Pack(exposed, input.Variant);
-                output.Variant = input.Variant;
-                output.Outcome = UnitOutcome.Stored;
-                return true;
-            }
             case UnitOp.Metric:
-            {
-                double y = exists ? BitConverter.Int64BitsToDouble(old.Word) : 0d;
-                double y2 = input.Kind switch
                 {
-                    MetricKind.Binary => 1d,
-                    MetricKind.Count => y + 1d,
-                    _ => y + input.Value,
-                };
-                output.OldY = y;
-                output.NewY = y2;
-                output.Outcome = UnitOutcome.Applied;
-                long bits = BitConverter.DoubleToInt64Bits(y2);
-                if (exists && bits == old.Word)
-                {
-                    return false;
+                    double y = exists ? BitConverter.Int64BitsToDouble(old.Word) : 0d;
+                    double y2 = input.Kind switch
+                    {
+                        MetricKind.Binary => 1d,
+                        MetricKind.Count => y + 1d,
+                        _ => y + input.Value,
+                    };
+                    output.OldY = y;
+                    output.NewY = y2;
+                    output.Outcome = UnitOutcome.Applied;
+                    long bits = BitConverter.DoubleToInt64Bits(y2);
+                    if (exists && bits == old.Word)
+                    {
+                        return false;
+                    }
+                    next.Word = bits;
+                    next.TimeMs = input.TimeMs;
+                    return true;
                 }
-                next.Word = bits;
-                next.TimeMs = input.TimeMs;
-                return true;
-            }
             default:
-            {
-                if (exists)
                 {
-                    output.Outcome = UnitOutcome.Duplicate;
-                    return false;
+                    if (exists)
+                    {
+                        output.Outcome = UnitOutcome.Duplicate;
+                        return false;
+                    }
+                    next.Word = 1;
+                    next.TimeMs = input.TimeMs;
+                    output.Outcome = UnitOutcome.Inserted;
+                    return true;
                 }
-                next.Word = 1;
-                next.TimeMs = input.TimeMs;
-                output.Outcome = UnitOutcome.Inserted;
-                return true;
-            }
         }
     }
 
