@@ -16,7 +16,7 @@ internal static class ArgumentParser
           --warmup D             unmeasured time before (default 2s)
           --rate R               open model: requests/s, latency from each request's intended send time
           --connections N        closed model: N concurrent request loops
-          --max-in-flight N      open model cap on requests in flight (default 4096)
+          --max-in-flight N      open model: requests in flight and HTTP connections (default 256)
           --events N             ingest: stop after N events
           --batch N              events per batch (default 500)
           --users N --experiments N --metrics N --variants N --experiments-per-call N
