@@ -14,13 +14,6 @@ public sealed record AnalysisMetric(string Name, MetricKind Kind, MetricRole Rol
 /// <param name="Power">Target power.</param>
 public sealed record AnalysisHypothesis(double? Mde, bool MdeRelative = false, double Alpha = 0.05, double Power = 0.8);
 
-/// <summary>The experiment's analysis settings (API.md <c>analysis</c>).</summary>
-public sealed record AnalysisSettings(
-    AnalysisEngineKind Engine = AnalysisEngineKind.Frequentist,
-    bool Sequential = false,
-    double SequentialTuning = 5000,
-    CorrectionMethod Correction = CorrectionMethod.Holm);
-
 /// <summary>Allocation weights at one moment (one entry per variant, in variant order).</summary>
 public sealed record BanditWeightsAt(DateTimeOffset At, IReadOnlyList<double> Weights);
 
@@ -69,8 +62,8 @@ public sealed class AnalysisInput
     /// <summary>Hypothesis (MDE, α, power).</summary>
     public AnalysisHypothesis Hypothesis { get; init; } = new(null);
 
-    /// <summary>Analysis settings.</summary>
-    public AnalysisSettings Settings { get; init; } = new();
+    /// <summary>Analysis settings (the catalog's record: engine, sequential, tuning N*, correction).</summary>
+    public AnalysisSettings Settings { get; init; } = new(AnalysisEngineKind.Frequentist, false, 5000, CorrectionMethod.Holm);
 
     /// <summary>Bandit state when the experiment is a bandit.</summary>
     public BanditState? Bandit { get; init; }
