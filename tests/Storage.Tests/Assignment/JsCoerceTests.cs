@@ -65,3 +65,15 @@ public sealed class JsCoerceTests
         Assert.True(double.IsNaN(JsCoerce.StringToNumber(text)));
     }
 }
+
+public sealed class CoarseClockTests
+{
+    [Fact]
+    public void Coarse_clock_stays_close_to_the_wall_clock()
+    {
+        long before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        long coarse = CoarseClock.UnixMs;
+        long after = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        Assert.InRange(coarse, before - 1000, after + 1000);
+    }
+}
