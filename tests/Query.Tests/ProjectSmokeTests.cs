@@ -4,5 +4,5 @@ public class ProjectSmokeTests
 {
     [Fact]
     public void Query_assembly_loads() =>
-        Assert.Equal("Expothesis.Fast.Query", typeof(Expothesis.Fast.Query.QueryAssembly).Assembly.GetName().Name);
+        Assert.Equal("Expothesis.Fast.Query", typeof(Expothesis.Fast.Query.ExpothesisEngine).Assembly.GetName().Name);
 }
