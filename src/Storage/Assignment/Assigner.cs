@@ -147,6 +147,6 @@ public sealed class Assigner
         int n = Encoding.UTF8.GetBytes(unitId, utf8);
         ReadOnlySpan<byte> id = utf8[..n];
         _recorder.Record(target.Ordinal, UnitHash.Compute(id), id, variant, expose: true, store: target.StoreAssignments,
-            _time.GetUtcNow().ToUnixTimeMilliseconds());
+            ReferenceEquals(_time, TimeProvider.System) ? CoarseClock.UnixMs : _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 }
