@@ -108,7 +108,7 @@ internal static class Distributions
                 next = double.IsPositiveInfinity(hi) ? 2 * Math.Max(t, 1) : 0.5 * (lo + hi);
             }
 
-            if (diff == 0 || Math.Abs(next - t) <= 1e-13 * Math.Abs(t))
+            if (diff == 0 || Math.Abs(next - t) <= 1e-11 * Math.Abs(t))
             {
                 return next;
             }

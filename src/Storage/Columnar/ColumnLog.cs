@@ -38,10 +38,12 @@ public sealed partial class ColumnLog : IEventArchiveLog
     private byte[] _blockBuffer = [];
     private Exception? _fault;
     private int _disposed;
+    private readonly FileStream _lock;
 
     private ColumnLog(string directory, Durability durability, ColumnLogOptions options, List<SegmentFile> segments,
-        long end, long eventCount, long truncated)
+        long end, long eventCount, long truncated, FileStream directoryLock)
     {
+        _lock = directoryLock;
         _directory = directory;
         _durability = durability;
         _options = options;
@@ -103,6 +105,20 @@ public sealed partial class ColumnLog : IEventArchiveLog
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new ColumnLogOptions();
         System.IO.Directory.CreateDirectory(directory);
+        var directoryLock = AcquireLock(directory);
+        try
+        {
+            return OpenLocked(directory, durability, options, directoryLock);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static ColumnLog OpenLocked(string directory, Durability durability, ColumnLogOptions options, FileStream directoryLock)
+    {
         var segments = ListSegments(directory);
         long eventCount = 0;
         long truncated = 0;
@@ -133,7 +149,7 @@ public sealed partial class ColumnLog : IEventArchiveLog
             }
             segments.Add(first);
         }
-        return new ColumnLog(directory, durability, options, segments, end, eventCount, truncated);
+        return new ColumnLog(directory, durability, options, segments, end, eventCount, truncated, directoryLock);
     }
 
     /// <inheritdoc />
@@ -186,6 +202,7 @@ public sealed partial class ColumnLog : IEventArchiveLog
                 NativeFile.DataSync(_active);
             }
             _active.Dispose();
+            _lock.Dispose();
             _encoder.Dispose();
             if (_blockBuffer.Length > 0)
             {
@@ -297,6 +314,19 @@ public sealed partial class ColumnLog : IEventArchiveLog
         lock (_segmentsLock)
         {
             _segments.Add(segment);
+        }
+    }
+
+    /// <summary>One writer per directory: an exclusive lock file (flock on Linux), released on dispose or process exit.</summary>
+    private static FileStream AcquireLock(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, "xlog.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The column log in {directory} is already open (xlog.lock is held).", e);
         }
     }
 

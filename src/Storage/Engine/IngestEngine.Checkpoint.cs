@@ -48,9 +48,22 @@ public sealed partial class IngestEngine
             return 0;
         }
         Directory.CreateDirectory(CheckpointDir);
+        foreach (string path in ListCheckpoints())
+        {
+            if (long.TryParse(Path.GetFileNameWithoutExtension(path).AsSpan(5), out long seq))
+            {
+                _checkpointSequence = Math.Max(_checkpointSequence, seq);
+            }
+        }
         foreach (string path in CheckpointCandidates())
         {
             var file = CheckpointFile.TryRead(path);
+            if (file is not null && file.LogPosition > _log.DurablePosition)
+            {
+                // Beyond the durable end of the log (its tail was cut as torn): state the log no longer has.
+                File.Delete(path);
+                continue;
+            }
             if (file is null || !Directory.Exists(StoreDir(file.Generation)))
             {
                 continue;
@@ -68,7 +81,6 @@ public sealed partial class IngestEngine
             }
             _store = store;
             _generation = file.Generation;
-            _checkpointSequence = file.Sequence;
             _shards = CreateShards(store, _stored);
             for (int s = 0; s < file.Shards.Length; s++)
             {

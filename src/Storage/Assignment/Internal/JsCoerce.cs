@@ -47,7 +47,7 @@ internal static class JsCoerce
         JsKind.Null or JsKind.False => false,
         JsKind.True or JsKind.Array or JsKind.Object => true,
         JsKind.Number => value.Number is double n && n != 0 && !double.IsNaN(n),
-        _ => JsonMarshal.GetRawUtf8Value(value.Element).Length > 2,
+        _ => !value.IsEmptyString,
     };
 
     /// <summary>JavaScript ToNumber.</summary>
@@ -64,7 +64,7 @@ internal static class JsCoerce
                 return value.Number;
             case JsKind.String:
                 Span<char> scratch = stackalloc char[ScratchChars];
-                return StringToNumber(GetChars(value.Element, scratch));
+                return StringToNumber(value.GetChars(scratch));
             case JsKind.Array:
                 return StringToNumber(ToJsString(value));
             default:
@@ -81,7 +81,7 @@ internal static class JsCoerce
         switch (value.Kind)
         {
             case JsKind.String:
-                return GetChars(value.Element, scratch);
+                return value.GetChars(scratch);
             case JsKind.Null:
                 return "null";
             case JsKind.True:
@@ -114,7 +114,7 @@ internal static class JsCoerce
             case JsKind.Number:
                 return NumberToString(value.Number);
             case JsKind.String:
-                return value.Element.GetString() ?? string.Empty;
+                return value.GetString();
             case JsKind.Array:
                 var sb = new StringBuilder();
                 bool first = true;
