@@ -65,7 +65,7 @@ SERVER_PID=$!
 for _ in $(seq 300); do curl -fs -o /dev/null "$URL/health/ready" && break; sleep 0.2; done
 log "server pid $SERVER_PID ready on $URL; results in $OUT"
 
-COMMON=(--url "$URL" --server-pid "$SERVER_PID" --users "$USERS" --plain)
+COMMON=(--url "$URL" --server-pid "$SERVER_PID" --users "$USERS" --plain --raw)
 run_load() { # name, args...: runs the load generator, keeps its JSON and log, records the command
   local name="$1"; shift
   echo "taskset -c $LOAD_CORE dotnet load $*" >> "$OUT/commands.txt"
@@ -81,7 +81,7 @@ vals = []
 for f in files:
     try:
         r = json.load(open(f)); v = eval(expr)
-        if v is not None: vals.append(float(v))
+        if v is not None and r['operations'][0]['ok'] > 0: vals.append(float(v))
     except Exception: pass
 print(statistics.median(vals) if vals else 'nan')
 PYEOF
@@ -115,7 +115,7 @@ for i in $(seq "$RUNS"); do
 done
 
 log "analysis: filling one experiment with $FILL events"
-run_load "fill" ingest --prefix scale --experiments 1 --connections "$INGEST_CONNECTIONS" --batch "$BATCH" --events "$FILL" --warmup 0s
+run_load "fill-1" ingest --prefix scale --experiments 1 --connections "$INGEST_CONNECTIONS" --batch "$BATCH" --events "$FILL" --warmup 0s
 DISK_BYTES="$(du -sb "$WORK/data" | cut -f1)"
 for i in $(seq "$RUNS"); do
   run_load "analysis-$i" analysis --no-setup --experiment scale-0 --connections 1 --duration "${DURATION}s" --warmup "${WARMUP}s"
@@ -127,7 +127,9 @@ out, score, lcore, runs, disk = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.a
 def reports(prefix):
     rs = []
     for f in sorted(glob.glob(f'{out}/{prefix}-*.json')):
-        try: rs.append(json.load(open(f)))
+        try:
+            r = json.load(open(f))
+            if r['operations'][0]['ok'] > 0: rs.append(r)
         except Exception: pass
     return rs
 def med(rs, fn):

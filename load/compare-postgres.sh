@@ -92,6 +92,7 @@ synchronous_commit = on
 shared_buffers = 1GB
 max_wal_size = 8GB
 max_connections = 200
+work_mem = 256MB
 EOF
 
 start_postgres() {
@@ -109,7 +110,7 @@ LOAD_DLL="$ROOT/load/bin/Release/net10.0/Expothesis.Fast.Load.dll"
 PEER_DLL="$ROOT/load/peer/bin/Release/net10.0/Expothesis.Fast.Peer.dll"
 GATEWAY_DLL="$ROOT/src/Gateway/bin/Release/net10.0/Expothesis.Fast.Gateway.dll"
 
-load() { taskset -c "$LOAD_CORE" dotnet "$LOAD_DLL" "$@" --plain; }
+load() { taskset -c "$LOAD_CORE" dotnet "$LOAD_DLL" "$@" --plain --raw; }
 
 json_get() { # file, python expression over `r` (the report)
   "$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null || echo n/a
@@ -129,7 +130,7 @@ start_system() { # system
     peer)
       psql_q "DROP TABLE IF EXISTS events; CHECKPOINT;" >/dev/null
       taskset -c "$SERVER_CORE" dotnet "$PEER_DLL" --urls "http://127.0.0.1:$PEER_PORT" \
-        --Peer:ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=64" \
+        --Peer:ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=64;Write Buffer Size=65536" \
         >"$WORK/peer.log" 2>&1 &
       SERVER_PID=$!
       URL="http://127.0.0.1:$PEER_PORT"

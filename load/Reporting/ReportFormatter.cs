@@ -82,6 +82,11 @@ internal static class ReportFormatter
             lines.Add(string.Join(", ", parts));
         }
 
+        if (report.LoadAverage is { } load)
+        {
+            lines.Add($"machine load average (1 min) before -> after: {load}");
+        }
+
         if (report.MaxSustainableRate is { } max)
         {
             lines.Add($"max sustainable rate: {Count(max)} requests/s");

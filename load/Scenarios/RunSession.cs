@@ -19,6 +19,7 @@ internal static class RunSession
     public static async Task<RunReport> RunAsync(LoadOptions options, string model, IReadOnlyList<Workload> workloads,
         IReadOnlyDictionary<string, string> parameters, CancellationToken ct, TimeSpan? durationOverride = null, bool display = true)
     {
+        var loadBefore = RunReport.ReadLoadAverage();
         var limited = workloads.Any(w => w.Budget.IsLimited);
         var duration = durationOverride ?? (limited && !options.DurationGiven ? (TimeSpan?)null : options.Duration);
         var window = RunWindow.StartingNow(options.Warmup, duration, TimeSpan.FromSeconds(10));
@@ -58,6 +59,9 @@ internal static class RunSession
             Url = options.Url.ToString(),
             CommandLine = "load " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             Parameters = parameters,
+            LoadAverage = loadBefore is { } b && RunReport.ReadLoadAverage() is { } a
+                ? string.Create(CultureInfo.InvariantCulture, $"{b:0.0} -> {a:0.0}")
+                : null,
             Operations = operations,
             Cpu = cpuReport,
         };

@@ -64,6 +64,20 @@ internal sealed class TestGateway : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Polls /health/ready until the engine has recovered (at most 100 polls).</summary>
+    public async Task WaitUntilReadyAsync()
+    {
+        for (int i = 0; i < 100; i++)
+        {
+            if ((await Client.GetAsync("/health/ready")).IsSuccessStatusCode)
+            {
+                return;
+            }
+            await Task.Delay(100);
+        }
+        Assert.Fail("/health/ready never answered 200");
+    }
+
     public async ValueTask DisposeAsync()
     {
         Client.Dispose();

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Expothesis.Fast.Storage.Assignment.Internal;
+using Expothesis.Fast.Storage.Catalog;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Storage.Assignment;
@@ -75,7 +76,7 @@ public sealed class Assigner
                 return new AssignmentResult(stored, true, target.IsBandit ? AssignmentReason.Bandit : AssignmentReason.Sticky, bucket);
             }
         }
-        if (rules.Condition is { } condition && !condition.Evaluate(attributes))
+        if (rules.Condition is { } condition && !condition.Evaluate(attributes, userId))
         {
             return AssignmentResult.None(AssignmentReason.ConditionFailed);
         }
@@ -97,6 +98,13 @@ public sealed class Assigner
             Record(target, value, variant);
         }
         return new AssignmentResult(variant, true, target.IsBandit ? AssignmentReason.Bandit : AssignmentReason.Split, bucket);
+    }
+
+    /// <summary>Assigns <paramref name="userId"/> to a catalog experiment (its <see cref="CompiledExperiment.Target"/>).</summary>
+    public AssignmentResult Assign(CompiledExperiment experiment, string userId, JsonElement attributes, bool expose)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        return Assign(experiment.Target, userId, attributes, expose);
     }
 
     /// <summary>
@@ -134,11 +142,11 @@ public sealed class Assigner
     [SkipLocalsInit]
     private void Record(AssignmentTarget target, ReadOnlySpan<char> unitId, int variant)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(unitId.Length);
+        int max = unitId.Length <= StackIdBytes / 3 ? StackIdBytes : Encoding.UTF8.GetByteCount(unitId);
         Span<byte> utf8 = max <= StackIdBytes ? stackalloc byte[StackIdBytes] : new byte[max];
         int n = Encoding.UTF8.GetBytes(unitId, utf8);
         ReadOnlySpan<byte> id = utf8[..n];
         _recorder.Record(target.Ordinal, UnitHash.Compute(id), id, variant, expose: true, store: target.StoreAssignments,
-            _time.GetUtcNow().ToUnixTimeMilliseconds());
+            ReferenceEquals(_time, TimeProvider.System) ? CoarseClock.UnixMs : _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 }

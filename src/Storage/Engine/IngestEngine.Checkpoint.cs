@@ -48,9 +48,22 @@ public sealed partial class IngestEngine
             return 0;
         }
         Directory.CreateDirectory(CheckpointDir);
+        foreach (string path in ListCheckpoints())
+        {
+            if (long.TryParse(Path.GetFileNameWithoutExtension(path).AsSpan(5), out long seq))
+            {
+                _checkpointSequence = Math.Max(_checkpointSequence, seq);
+            }
+        }
         foreach (string path in CheckpointCandidates())
         {
             var file = CheckpointFile.TryRead(path);
+            if (file is not null && file.LogPosition > _log.DurablePosition)
+            {
+                // Beyond the durable end of the log (its tail was cut as torn): state the log no longer has.
+                File.Delete(path);
+                continue;
+            }
             if (file is null || !Directory.Exists(StoreDir(file.Generation)))
             {
                 continue;
@@ -68,7 +81,6 @@ public sealed partial class IngestEngine
             }
             _store = store;
             _generation = file.Generation;
-            _checkpointSequence = file.Sequence;
             _shards = CreateShards(store, _stored);
             for (int s = 0; s < file.Shards.Length; s++)
             {
@@ -145,18 +157,20 @@ public sealed partial class IngestEngine
 
     private async Task CheckpointLockedAsync(CancellationToken ct)
     {
+        // Cancellable until the store checkpoint starts; from there it runs to the end.
+        ct.ThrowIfCancellationRequested();
         if (_lastAppend is { } last)
         {
             await last.ConfigureAwait(false);
         }
         ThrowIfFaulted();
         long position = _log.DurablePosition;
-        var token = await _store.CheckpointAsync(ct).ConfigureAwait(false);
+        var token = await _store.CheckpointAsync().ConfigureAwait(false);
         long sequence = ++_checkpointSequence;
         string name = CheckpointFile.FileName(sequence);
         CheckpointFile.Write(Path.Combine(CheckpointDir, name), sequence, _generation, token, position, _shards, _stored);
         string current = Path.Combine(_options.Directory!, CurrentFile);
-        await File.WriteAllTextAsync(current + ".tmp", name, ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(current + ".tmp", name, CancellationToken.None).ConfigureAwait(false);
         File.Move(current + ".tmp", current, overwrite: true);
         CheckpointPosition = position;
         Interlocked.Increment(ref Counters._checkpoints);

@@ -69,8 +69,18 @@ public sealed partial class IngestEngine
         Task<long>? pending = null;
         try
         {
+            ObjectDisposedException.ThrowIf(_disposed && _stopping.IsCancellationRequested, this);
             ThrowIfFaulted();
-            ApplyBatchLocked(_shards, batch, outcomes, replay: false);
+            try
+            {
+                ApplyBatchLocked(_shards, batch, outcomes, replay: false);
+            }
+            catch (Exception e)
+            {
+                // A half-applied batch: state no longer matches the log until a rebuild.
+                _fault ??= e;
+                throw;
+            }
             var span = outcomes.Span[..batch.Count];
             var flags = _logFlags.AsSpan(0, batch.Count);
             int logged = 0;
@@ -187,7 +197,6 @@ public sealed partial class IngestEngine
 
     private void ThrowIfFaulted()
     {
-        ObjectDisposedException.ThrowIf(_disposed && _stopping.IsCancellationRequested, this);
         if (_fault is { } f)
         {
             throw new InvalidOperationException("The ingestion engine is faulted (a log append failed); rebuild or restart it.", f);
@@ -324,11 +333,23 @@ public sealed partial class IngestEngine
         var flags = _logFlags;
         var records = batch.Records;
         var route = _routes[s].AsSpan(0, _routeCounts[s]);
-        for (int k = 0; k < route.Length; k++)
+        if (route.IsEmpty)
         {
-            int i = route[k];
-            ref var r = ref records[i];
-            outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            return;
+        }
+        shard.BeginRun(schema);
+        try
+        {
+            for (int k = 0; k < route.Length; k++)
+            {
+                int i = route[k];
+                ref var r = ref records[i];
+                outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            }
+        }
+        finally
+        {
+            shard.EndRun();
         }
     }
 
@@ -336,10 +357,18 @@ public sealed partial class IngestEngine
     {
         var flags = _logFlags;
         var records = batch.Records;
-        for (int i = 0; i < records.Length; i++)
+        shard.BeginRun(schema);
+        try
         {
-            ref var r = ref records[i];
-            outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            for (int i = 0; i < records.Length; i++)
+            {
+                ref var r = ref records[i];
+                outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
+            }
+        }
+        finally
+        {
+            shard.EndRun();
         }
     }
 

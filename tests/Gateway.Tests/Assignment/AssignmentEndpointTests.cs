@@ -112,7 +112,7 @@ public class AssignmentEndpointTests
     public async Task Readiness_is_503_while_held_and_the_openapi_document_is_served()
     {
         await using var gw = await TestGateway.StartAsync();
-        Assert.Equal(HttpStatusCode.OK, (await gw.Client.GetAsync("/health/ready")).StatusCode);
+        await gw.WaitUntilReadyAsync();
         var readiness = gw.App.Services.GetRequiredService<GatewayReadiness>();
         using (readiness.Hold("recovery"))
         {

@@ -47,7 +47,7 @@ internal sealed class JsPrimitive
         {
             JsKind.Null or JsKind.True or JsKind.False => kind == Kind,
             JsKind.Number => kind == JsKind.Number && value.Number == Number,
-            JsKind.String => kind == JsKind.String && value.Element.ValueEquals(_utf8),
+            JsKind.String => kind == JsKind.String && value.StringEquals(String!, _utf8!),
             _ => false,
         };
     }
@@ -112,7 +112,7 @@ internal sealed class JsValueSet
             case JsKind.String:
                 if (_insensitive)
                 {
-                    ReadOnlySpan<char> chars = JsCoerce.GetChars(value.Element, scratch);
+                    ReadOnlySpan<char> chars = value.GetChars(scratch);
                     foreach (string s in _strings)
                     {
                         if (Ordinal.EqualsLowered(chars, s))
@@ -124,11 +124,11 @@ internal sealed class JsValueSet
                 }
                 if (_stringLookup is { } lookup)
                 {
-                    return lookup.Contains(JsCoerce.GetChars(value.Element, scratch));
+                    return lookup.Contains(value.GetChars(scratch));
                 }
-                foreach (byte[] s in _utf8Strings)
+                for (int i = 0; i < _strings.Length; i++)
                 {
-                    if (value.Element.ValueEquals(s))
+                    if (value.StringEquals(_strings[i], _utf8Strings[i]))
                     {
                         return true;
                     }
@@ -219,7 +219,7 @@ internal abstract class JsStructure
     {
         private readonly byte[] _utf8 = Encoding.UTF8.GetBytes(text);
 
-        public override bool EqualTo(in JsOperand value) => value.Kind == JsKind.String && value.Element.ValueEquals(_utf8);
+        public override bool EqualTo(in JsOperand value) => value.Kind == JsKind.String && value.StringEquals(text, _utf8);
     }
 
     private sealed class ArrayStructure(JsStructure[] items) : JsStructure

@@ -58,7 +58,7 @@ internal sealed class StringEqualsMatcher : ValueMatcher
         switch (value.Kind)
         {
             case JsKind.String when !_insensitive:
-                return value.Element.ValueEquals(_expectedUtf8);
+                return value.StringEquals(_expected, _expectedUtf8);
             case JsKind.Number:
                 return value.Number == _asNumber;
             case JsKind.Null:
@@ -209,7 +209,7 @@ internal sealed class ElemMatchMatcher(ValueMatcher? valueCondition, ConditionNo
             {
                 continue;
             }
-            if (valueCondition is not null ? valueCondition.Matches(element) : objectCondition!.Evaluate(item))
+            if (valueCondition is not null ? valueCondition.Matches(element) : objectCondition!.Evaluate(item, null))
             {
                 return true;
             }

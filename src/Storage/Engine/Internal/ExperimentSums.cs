@@ -70,8 +70,12 @@ internal sealed class ExperimentSums
 {
     public const long HourMs = 3_600_000;
 
+    private const int HourIndexLength = 4096;
+
     private readonly Dictionary<long, HourSums> _hours = [];
     private HourSums? _lastHour;
+    private HourSums?[] _hourIndex = [];
+    private long _hourIndexBase;
 
     public ExperimentSums(int variants, int metrics)
     {
@@ -131,6 +135,7 @@ internal sealed class ExperimentSums
         return r < 0 ? timeMs - r - HourMs : timeMs - r;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public HourSums Hour(long timeMs)
     {
         long start = HourOf(timeMs);
@@ -139,9 +144,16 @@ internal sealed class ExperimentSums
         {
             return last;
         }
+        long slot = start / HourMs - _hourIndexBase;
+        if ((ulong)slot < (ulong)_hourIndex.Length && _hourIndex[slot] is { } indexed)
+        {
+            _lastHour = indexed;
+            return indexed;
+        }
         return HourSlow(start);
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private HourSums HourSlow(long start)
     {
         if (!_hours.TryGetValue(start, out var h))
@@ -152,8 +164,25 @@ internal sealed class ExperimentSums
                 _hours.Add(start, h);
             }
         }
+        Index(h);
         _lastHour = h;
         return h;
+    }
+
+    /// <summary>Direct lookup for hours in a window of <see cref="HourIndexLength"/> hours (about 170 days) from the first one seen.</summary>
+    private void Index(HourSums h)
+    {
+        long hour = h.HourStartMs / HourMs;
+        if (_hourIndex.Length == 0)
+        {
+            _hourIndex = new HourSums?[HourIndexLength];
+            _hourIndexBase = hour - HourIndexLength / 4;
+        }
+        long slot = hour - _hourIndexBase;
+        if ((ulong)slot < (ulong)_hourIndex.Length)
+        {
+            _hourIndex[slot] = h;
+        }
     }
 
     /// <summary>A unit enters the variant: units + 1, and n + 1 for every metric (its y starts at 0).</summary>
@@ -207,6 +236,7 @@ internal sealed class ExperimentSums
         {
             _hours.Add(start, h);
         }
+        Index(h);
         return h;
     }
 

@@ -13,15 +13,96 @@ internal sealed class Shard : IDisposable
     /// <summary>Metric ordinal of a stored-assignment record in the log (skipped by export).</summary>
     public const short StoreMetric = -2;
 
+    private const int ExposureCacheBits = 18;
+
     private readonly StoredAssignments _stored;
     private readonly ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _session;
+    private readonly UnsafeContext<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _context;
+    // Direct-mapped cache of recorded exposures. An exposure never changes once recorded, so a hit is always
+    // right and saves the exposure lookup in the store; a miss falls back to it.
+    private readonly ExposureEntry[] _exposures = new ExposureEntry[1 << ExposureCacheBits];
     private ExperimentSums?[] _experiments = [];
+    private IIngestSchema? _shapeSchema;
+    private ExperimentShape[] _shapes = [];
 
     public Shard(int index, UnitStore store, StoredAssignments stored)
     {
         Index = index;
         _stored = stored;
         _session = store.NewSession();
+        _context = _session.UnsafeContext;
+    }
+
+    private struct ExposureEntry
+    {
+        public ulong Key;
+        public int Experiment;
+        public int VariantPlusOne;
+    }
+
+    /// <summary>What the shard needs of an experiment, read from the schema once per batch.</summary>
+    private struct ExperimentShape
+    {
+        public int Variants;
+        public int Metrics;
+        public ExperimentStatus Status;
+        public MetricKind[] Kinds;
+        public bool Valid;
+    }
+
+    /// <summary>Enters the store's epoch for a run of applies on this thread (pair with <see cref="EndRun"/>).</summary>
+    public void BeginRun(IIngestSchema schema)
+    {
+        if (!ReferenceEquals(schema, _shapeSchema))
+        {
+            _shapeSchema = schema;
+            _shapes.AsSpan().Clear();
+        }
+        _context.BeginUnsafe();
+    }
+
+    /// <summary>Leaves the store's epoch.</summary>
+    public void EndRun()
+    {
+        _context.EndUnsafe();
+        _shapeSchema = null;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ref ExperimentShape Shape(int experiment, IIngestSchema schema)
+    {
+        if ((uint)experiment < (uint)_shapes.Length)
+        {
+            ref var shape = ref _shapes[experiment];
+            if (shape.Valid)
+            {
+                return ref shape;
+            }
+        }
+        return ref ShapeSlow(experiment, schema);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private ref ExperimentShape ShapeSlow(int experiment, IIngestSchema schema)
+    {
+        if (experiment >= _shapes.Length)
+        {
+            Array.Resize(ref _shapes, Math.Max(experiment + 1, _shapes.Length * 2));
+        }
+        ref var shape = ref _shapes[experiment];
+        shape.Variants = schema.GetVariantCount(experiment);
+        shape.Metrics = schema.GetMetricCount(experiment);
+        shape.Status = schema.GetStatus(experiment);
+        if (shape.Kinds is null || shape.Kinds.Length < shape.Metrics)
+        {
+            shape.Kinds = new MetricKind[shape.Metrics];
+        }
+        for (int m = 0; m < shape.Metrics; m++)
+        {
+            shape.Kinds[m] = schema.GetMetricKind(experiment, m);
+        }
+        shape.Valid = true;
+        return ref shape;
     }
 
     public int Index { get; }
@@ -95,8 +176,9 @@ internal sealed class Shard : IDisposable
     {
         log = false;
         int experiment = r.Experiment;
-        int variants = schema.GetVariantCount(experiment);
-        int metrics = schema.GetMetricCount(experiment);
+        ref var shape = ref Shape(experiment, schema);
+        int variants = shape.Variants;
+        int metrics = shape.Metrics;
         if (r.Variant >= variants)
         {
             return RejectionCode.UnknownVariant;
@@ -113,7 +195,7 @@ internal sealed class Shard : IDisposable
         bool allowExpose = true;
         if (!replay)
         {
-            switch (schema.GetStatus(experiment))
+            switch (shape.Status)
             {
                 case ExperimentStatus.Running:
                     break;
@@ -147,55 +229,92 @@ internal sealed class Shard : IDisposable
             }
         }
 
-        var key = new UnitKey(experiment, r.UnitHash, UnitKey.ExposureSlot);
-        input.Op = UnitOp.Resolve;
-        input.Variant = r.Variant;
-        input.AllowExpose = allowExpose;
-        input.UseStored = r.IsExposure;
-        input.TimeMs = r.TimestampMs;
-        output = default;
-        Rmw(ref key, ref input, ref output);
+        var key = new UnitKey(experiment, r.UnitHash, r.IsExposure ? UnitKey.ExposureSlot : r.Metric + 1);
         RejectionCode code;
-        switch (output.Outcome)
+        if (!r.IsExposure)
         {
-            case UnitOutcome.NewlyExposed:
-                Sums(experiment, variants, metrics).Expose(output.Variant, r.TimestampMs);
+            // Fast path: the unit already has a value for this metric, which carries its variant.
+            input.Op = UnitOp.Metric;
+            input.Kind = shape.Kinds[r.Metric];
+            input.Value = r.Value;
+            input.Variant = r.Variant;
+            input.TimeMs = r.TimestampMs;
+            output = default;
+            Rmw(ref key, ref input, ref output);
+            if (output.Outcome == UnitOutcome.Applied)
+            {
+                Sums(experiment, variants, metrics).Move(output.Variant, r.Metric, output.OldY, output.NewY, r.TimestampMs);
                 log = true;
-                code = RejectionCode.None;
-                break;
-            case UnitOutcome.AlreadyExposed:
-                code = RejectionCode.None;
-                break;
-            case UnitOutcome.Mismatch:
+                return Divergence(replay, RejectionCode.None);
+            }
+            if (output.Outcome == UnitOutcome.Mismatch)
+            {
                 code = RejectionCode.VariantMismatch;
-                break;
-            case UnitOutcome.NotAllowed:
-                code = RejectionCode.ExperimentNotRunning;
-                break;
-            default:
-                code = RejectionCode.NotExposed;
-                break;
+                goto Done;
+            }
         }
 
+        code = Resolve(ref r, experiment, variants, metrics, allowExpose, out int variant, ref log);
         if (code == RejectionCode.None && !r.IsExposure)
         {
-            int variant = output.Variant;
-            key.Slot = r.Metric + 1;
-            input.Op = UnitOp.Metric;
-            input.Kind = schema.GetMetricKind(experiment, r.Metric);
+            input.Op = UnitOp.MetricCreate;
+            input.Kind = shape.Kinds[r.Metric];
             input.Value = r.Value;
+            input.Variant = (short)variant;
+            input.TimeMs = r.TimestampMs;
             output = default;
             Rmw(ref key, ref input, ref output);
             Sums(experiment, variants, metrics).Move(variant, r.Metric, output.OldY, output.NewY, r.TimestampMs);
             log = true;
         }
 
+    Done:
         if (!log && idHash != 0)
         {
             // Only logged records keep their event id marker: replay rebuilds exactly these.
-            _session.Delete(ref dedupKey);
+            _context.Delete(ref dedupKey);
         }
         return Divergence(replay, code);
+    }
+
+    /// <summary>Finds (or records) the unit's exposure: from the cache when known, else through the store.</summary>
+    private RejectionCode Resolve(ref EventRecord r, int experiment, int variants, int metrics, bool allowExpose, out int variant, ref bool log)
+    {
+        ref var cached = ref _exposures[(int)(r.UnitHash >> (64 - ExposureCacheBits))];
+        if (cached.Key == r.UnitHash && cached.Experiment == experiment && cached.VariantPlusOne > 0)
+        {
+            variant = cached.VariantPlusOne - 1;
+            return r.Variant >= 0 && r.Variant != variant ? RejectionCode.VariantMismatch : RejectionCode.None;
+        }
+        var key = new UnitKey(experiment, r.UnitHash, UnitKey.ExposureSlot);
+        UnitInput input = default;
+        input.Op = UnitOp.Resolve;
+        input.Variant = r.Variant;
+        input.AllowExpose = allowExpose;
+        input.UseStored = r.IsExposure;
+        input.TimeMs = r.TimestampMs;
+        UnitOutput output = default;
+        Rmw(ref key, ref input, ref output);
+        variant = output.Variant;
+        switch (output.Outcome)
+        {
+            case UnitOutcome.NewlyExposed:
+                Sums(experiment, variants, metrics).Expose(variant, r.TimestampMs);
+                log = true;
+                break;
+            case UnitOutcome.AlreadyExposed:
+                break;
+            case UnitOutcome.Mismatch:
+                return RejectionCode.VariantMismatch;
+            case UnitOutcome.NotAllowed:
+                return RejectionCode.ExperimentNotRunning;
+            default:
+                return RejectionCode.NotExposed;
+        }
+        cached.Key = r.UnitHash;
+        cached.Experiment = experiment;
+        cached.VariantPlusOne = variant + 1;
+        return RejectionCode.None;
     }
 
     private RejectionCode ApplyStore(ref EventRecord r, out bool log)
@@ -232,7 +351,7 @@ internal sealed class Shard : IDisposable
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private void Rmw(ref UnitKey key, ref UnitInput input, ref UnitOutput output)
     {
-        var status = _session.RMW(ref key, ref input, ref output);
+        var status = _context.RMW(ref key, ref input, ref output);
         if (status.IsPending)
         {
             CompletePending(ref output);
@@ -242,7 +361,7 @@ internal sealed class Shard : IDisposable
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompletePending(ref UnitOutput output)
     {
-        _session.CompletePendingWithOutputs(out var completed, wait: true);
+        _context.CompletePendingWithOutputs(out var completed, wait: true);
         try
         {
             while (completed.Next())
