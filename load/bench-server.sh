@@ -65,7 +65,7 @@ SERVER_PID=$!
 for _ in $(seq 300); do curl -fs -o /dev/null "$URL/health/ready" && break; sleep 0.2; done
 log "server pid $SERVER_PID ready on $URL; results in $OUT"
 
-COMMON=(--url "$URL" --server-pid "$SERVER_PID" --users "$USERS" --plain)
+COMMON=(--url "$URL" --server-pid "$SERVER_PID" --users "$USERS" --plain --raw)
 run_load() { # name, args...: runs the load generator, keeps its JSON and log, records the command
   local name="$1"; shift
   echo "taskset -c $LOAD_CORE dotnet load $*" >> "$OUT/commands.txt"

@@ -110,7 +110,7 @@ LOAD_DLL="$ROOT/load/bin/Release/net10.0/Expothesis.Fast.Load.dll"
 PEER_DLL="$ROOT/load/peer/bin/Release/net10.0/Expothesis.Fast.Peer.dll"
 GATEWAY_DLL="$ROOT/src/Gateway/bin/Release/net10.0/Expothesis.Fast.Gateway.dll"
 
-load() { taskset -c "$LOAD_CORE" dotnet "$LOAD_DLL" "$@" --plain; }
+load() { taskset -c "$LOAD_CORE" dotnet "$LOAD_DLL" "$@" --plain --raw; }
 
 json_get() { # file, python expression over `r` (the report)
   "$PY" -c "import json,sys; r=json.load(open(sys.argv[1])); print($2)" "$1" 2>/dev/null || echo n/a

@@ -11,6 +11,8 @@ namespace Expothesis.Fast.Bench.Assignment;
 /// itself: hash-attribute lookup, GrowthBook v2 hash, condition, range lookup, the exposure call.
 /// </summary>
 [MemoryDiagnoser]
+[MinColumn]
+[MedianColumn]
 public class AssignBenchmarks
 {
     private const int UsersPerInvoke = 64;

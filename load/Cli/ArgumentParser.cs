@@ -24,6 +24,7 @@ internal static class ArgumentParser
           --exposure-share X     share of exposure events in a batch (default 0.1)
           --event-ids            give every generated event an event_id
           --no-expose            assign with expose: false
+          --raw                  raw-socket HTTP/1.1 client (one write per request) instead of HttpClient
           --prefix P             experiment key prefix (default load)
           --no-setup             do not create/start experiments
           --server-pid PID       server CPU seconds from /proc (with its child processes)
@@ -140,6 +141,7 @@ internal static class ArgumentParser
             case "--plain": o.Plain = true; return true;
             case "--event-ids": o.EventIds = true; return true;
             case "--no-expose": o.NoExpose = true; return true;
+            case "--raw": o.Raw = true; return true;
             case "--no-stop": o.UntilDecision = false; return true;
             default: return false;
         }

@@ -49,6 +49,9 @@ internal sealed class LoadOptions
 
     public bool EventIds { get; set; }
 
+    /// <summary>Use the raw-socket HTTP/1.1 client instead of HttpClient (for rates HttpClient cannot drive).</summary>
+    public bool Raw { get; set; }
+
     /// <summary>Assign with <c>expose: false</c> (no exposure recorded).</summary>
     public bool NoExpose { get; set; }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Expothesis.Fast.Gateway.Analysis;
 using Expothesis.Fast.Gateway.Assignment;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Experiments;
@@ -101,6 +102,7 @@ public static partial class GatewayHost
         services.TryAddSingleton<IAssignmentRecorder>(static sp => sp.GetRequiredService<ExpothesisEngine>().Ingest);
         services.TryAddSingleton(static sp => new Assigner(sp.GetRequiredService<IAssignmentRecorder>()));
         services.AddHostedService<EngineRecoveryService>();
+        services.AddAnalysis();
         return services;
     }
 
@@ -126,6 +128,7 @@ public static partial class GatewayHost
         app.MapExperimentEndpoints();
         app.MapAssignmentEndpoints();
         app.MapOfrepEndpoints();
+        app.MapAnalysisEndpoints();
         return app;
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Threading.RateLimiting;
+using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Problems;
 using Microsoft.AspNetCore.RateLimiting;
 
@@ -91,18 +92,31 @@ public static class GatewayRateLimiting
         return options.Enabled ? app.UseRateLimiter() : app;
     }
 
+    /// <summary>The partition: a valid API key (so a client cannot mint buckets with made-up keys), else the client address.</summary>
     private static string ClientKey(HttpContext context)
     {
-        var headers = context.Request.Headers;
-        string? authorization = headers.Authorization;
-        if (!string.IsNullOrEmpty(authorization))
+        var keys = context.RequestServices.GetService<ApiKeyRing>();
+        if (keys is { IsOpen: false })
         {
-            return "k:" + authorization;
-        }
-        string? apiKey = headers["X-API-Key"];
-        if (!string.IsNullOrEmpty(apiKey))
-        {
-            return "k:Bearer " + apiKey;
+            var headers = context.Request.Headers;
+            string? presented = null;
+            string? authorization = headers.Authorization;
+            if (authorization is not null && authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+            {
+                presented = authorization[7..].Trim();
+            }
+            else if (headers["X-API-Key"] is { Count: > 0 } apiKey)
+            {
+                presented = apiKey[0]?.Trim();
+            }
+            else if (HttpMethods.IsGet(context.Request.Method) && context.Request.Query.TryGetValue("api_key", out var query))
+            {
+                presented = query[0];
+            }
+            if (!string.IsNullOrEmpty(presented) && keys.TryAuthenticate(presented, out _))
+            {
+                return "k:" + presented;
+            }
         }
         return "ip:" + (context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
     }

@@ -14,13 +14,6 @@ public sealed record AnalysisMetric(string Name, MetricKind Kind, MetricRole Rol
 /// <param name="Power">Target power.</param>
 public sealed record AnalysisHypothesis(double? Mde, bool MdeRelative = false, double Alpha = 0.05, double Power = 0.8);
 
-/// <summary>The experiment's analysis settings (API.md <c>analysis</c>).</summary>
-public sealed record AnalysisSettings(
-    AnalysisEngineKind Engine = AnalysisEngineKind.Frequentist,
-    bool Sequential = false,
-    double SequentialTuning = 5000,
-    CorrectionMethod Correction = CorrectionMethod.Holm);
-
 /// <summary>Allocation weights at one moment (one entry per variant, in variant order).</summary>
 public sealed record BanditWeightsAt(DateTimeOffset At, IReadOnlyList<double> Weights);
 
@@ -69,8 +62,8 @@ public sealed class AnalysisInput
     /// <summary>Hypothesis (MDE, α, power).</summary>
     public AnalysisHypothesis Hypothesis { get; init; } = new(null);
 
-    /// <summary>Analysis settings.</summary>
-    public AnalysisSettings Settings { get; init; } = new();
+    /// <summary>Analysis settings (the catalog's record: engine, sequential, tuning N*, correction).</summary>
+    public AnalysisSettings Settings { get; init; } = new(AnalysisEngineKind.Frequentist, false, 5000, CorrectionMethod.Holm);
 
     /// <summary>Bandit state when the experiment is a bandit.</summary>
     public BanditState? Bandit { get; init; }
@@ -144,5 +137,55 @@ public sealed record AnalysisOverrides(double? Alpha = null, AnalysisEngineKind?
 
         overrides = new AnalysisOverrides(a, e, s, c);
         return errors.Count == 0;
+    }
+}
+
+/// <summary>Builds <see cref="AnalysisInput"/> from the catalog's compiled experiment and the engine's moment sums.</summary>
+public static class AnalysisInputs
+{
+    /// <summary>The analysis input of <paramref name="experiment"/> with the sums in <paramref name="moments"/>.</summary>
+    public static AnalysisInput From(CompiledExperiment experiment, Storage.Engine.MomentSnapshot moments, BanditState? bandit = null)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        ArgumentNullException.ThrowIfNull(moments);
+        var def = experiment.Definition;
+        int k = def.Variants.Count, m = def.Metrics.Count;
+        var keys = new string[k];
+        var shares = new double[k];
+        var units = new long[k];
+        var cells = new VariantMoments[k, m];
+        for (int v = 0; v < k; v++)
+        {
+            keys[v] = def.Variants[v].Key;
+            shares[v] = def.Variants[v].Weight;
+            units[v] = v < moments.Variants ? moments.Units(v) : 0;
+            for (int j = 0; j < m; j++)
+            {
+                cells[v, j] = v < moments.Variants && j < moments.Metrics ? moments[v, j] : default;
+            }
+        }
+
+        var metrics = new AnalysisMetric[m];
+        for (int j = 0; j < m; j++)
+        {
+            var md = def.Metrics[j];
+            metrics[j] = new AnalysisMetric(md.Name, md.Kind, md.Role, md.Direction);
+        }
+
+        var h = def.Hypothesis;
+        return new AnalysisInput
+        {
+            ExperimentKey = experiment.Key,
+            Status = CatalogNames.ToWire(experiment.Status),
+            VariantKeys = keys,
+            ExpectedShares = shares,
+            ControlIndex = def.ControlIndex,
+            Metrics = metrics,
+            Moments = cells,
+            ExposedUnits = units,
+            Hypothesis = new AnalysisHypothesis(h.Mde, h.MdeRelative, h.Alpha, h.Power),
+            Settings = def.Analysis,
+            Bandit = bandit,
+        };
     }
 }

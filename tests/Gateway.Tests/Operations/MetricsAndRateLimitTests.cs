@@ -58,6 +58,21 @@ public class MetricsAndRateLimitTests
     }
 
     [Fact]
+    public async Task Made_up_keys_share_the_client_address_bucket()
+    {
+        await using var gw = await TestGateway.StartAsync(null, "--Expothesis:RateLimit:PermitsPerSecond=0.01", "--Expothesis:RateLimit:Burst=2",
+            "--Expothesis:Auth:Keys:0:Key=read-secret", "--Expothesis:Auth:Keys:0:Scope=read");
+        using var a = gw.ClientWithKey("made-up-1");
+        using var b = gw.ClientWithKey("made-up-2");
+        using var c = gw.ClientWithKey("made-up-3");
+        await Http.AssertProblemAsync(await a.GetAsync("/api/v1/experiments"), 401);
+        await Http.AssertProblemAsync(await b.GetAsync("/api/v1/experiments"), 401);
+        await Http.AssertProblemAsync(await c.GetAsync("/api/v1/experiments"), 429);
+        using var valid = gw.ClientWithKey("read-secret");
+        Assert.Equal(HttpStatusCode.OK, (await valid.GetAsync("/api/v1/experiments")).StatusCode);
+    }
+
+    [Fact]
     public async Task The_limiter_is_off_by_default()
     {
         await using var gw = await TestGateway.StartAsync();

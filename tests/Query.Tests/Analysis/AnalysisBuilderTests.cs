@@ -161,7 +161,7 @@ public sealed class AnalysisBuilderTests
     [Fact]
     public void Sequential_testing_ships_a_clear_winner_before_the_horizon_and_reports_its_numbers()
     {
-        var settings = new AnalysisSettings(Sequential: true);
+        var settings = Settings(sequential: true);
         var doc = AnalysisBuilder.Build(TwoVariantBinary(1000, 100, 1000, 200, mde: 0.001, settings: settings), null, Now);
         Assert.True(doc.Power.Progress < 1);
         var seq = doc.Metrics[0].Comparisons[0].Sequential;
@@ -195,7 +195,7 @@ public sealed class AnalysisBuilderTests
     [Fact]
     public void Bayesian_engine_ships_on_probability_to_beat_and_small_loss()
     {
-        var settings = new AnalysisSettings(Engine: AnalysisEngineKind.Bayesian);
+        var settings = Settings(AnalysisEngineKind.Bayesian);
         var doc = AnalysisBuilder.Build(TwoVariantBinary(1000, 100, 1000, 130, mde: 0.001, settings: settings), null, Now);
         Assert.Equal("ship", doc.Recommendation.Decision);
         var unsure = AnalysisBuilder.Build(TwoVariantBinary(1000, 100, 1000, 110, mde: 0.001, settings: settings), null, Now);
@@ -284,7 +284,7 @@ public sealed class AnalysisBuilderTests
                 Moments = new VariantMoments[,] { { new(10, 50, 250) }, { new(20, 120, 720) }, { new(0, 0, 0) } },
                 ExposedUnits = [10, 20, 0],
                 Hypothesis = new AnalysisHypothesis(0.1, true),
-                Settings = new AnalysisSettings(Sequential: true),
+                Settings = Settings(sequential: true),
             },
         };
 

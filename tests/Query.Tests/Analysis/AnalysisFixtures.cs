@@ -11,6 +11,9 @@ internal static class AnalysisFixtures
 
     public static VariantMoments Binary(long n, long x) => new(n, x, x);
 
+    public static AnalysisSettings Settings(AnalysisEngineKind engine = AnalysisEngineKind.Frequentist, bool sequential = false) =>
+        new(engine, sequential, 5000, CorrectionMethod.Holm);
+
     /// <summary>Two-variant experiment with one binary primary metric.</summary>
     public static AnalysisInput TwoVariantBinary(long nA, long xA, long nB, long xB, double? mde = 0.05, AnalysisSettings? settings = null, MetricDirection direction = MetricDirection.Increase, long[]? exposed = null) => new()
     {
@@ -23,6 +26,6 @@ internal static class AnalysisFixtures
         Moments = new VariantMoments[,] { { Binary(nA, xA) }, { Binary(nB, xB) } },
         ExposedUnits = exposed ?? [nA, nB],
         Hypothesis = new AnalysisHypothesis(mde, false, 0.05, 0.8),
-        Settings = settings ?? new AnalysisSettings(),
+        Settings = settings ?? Settings(),
     };
 }

@@ -303,6 +303,18 @@ public sealed class ExperimentCatalogTests : IDisposable
     }
 
     [Fact]
+    public async Task Concurrent_creates_get_distinct_ordinals_and_a_gapless_catalog_version()
+    {
+        using var catalog = await ExperimentCatalog.OpenAsync(_dir, Durability.Flush);
+        var tasks = Enumerable.Range(0, 24).Select(i => Task.Run(() => catalog.CreateAsync(CatalogSpecs.Valid("exp-" + i)))).ToArray();
+        var created = await Task.WhenAll(tasks);
+        Assert.Equal(Enumerable.Range(0, 24), created.Select(e => e.Ordinal).Order());
+        Assert.Equal(24, catalog.Current.Version);
+        Assert.All(created, e => Assert.Same(e, catalog.Current.Get(e.Ordinal)));
+        Assert.Equal(24, created.Select(e => e.Id).Distinct().Count());
+    }
+
+    [Fact]
     public async Task Unknown_ids_are_not_found()
     {
         using var catalog = ExperimentCatalog.CreateInMemory();

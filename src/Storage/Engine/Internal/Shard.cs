@@ -229,59 +229,38 @@ internal sealed class Shard : IDisposable
             }
         }
 
-        var key = new UnitKey(experiment, r.UnitHash, UnitKey.ExposureSlot);
-        ref var cached = ref _exposures[(int)(r.UnitHash >> (64 - ExposureCacheBits))];
+        var key = new UnitKey(experiment, r.UnitHash, r.IsExposure ? UnitKey.ExposureSlot : r.Metric + 1);
         RejectionCode code;
-        int variant;
-        if (cached.Key == r.UnitHash && cached.Experiment == experiment && cached.VariantPlusOne > 0)
+        if (!r.IsExposure)
         {
-            variant = cached.VariantPlusOne - 1;
-            code = r.Variant >= 0 && r.Variant != variant ? RejectionCode.VariantMismatch : RejectionCode.None;
-        }
-        else
-        {
-            input.Op = UnitOp.Resolve;
-            input.Variant = r.Variant;
-            input.AllowExpose = allowExpose;
-            input.UseStored = r.IsExposure;
-            input.TimeMs = r.TimestampMs;
-            output = default;
-            Rmw(ref key, ref input, ref output);
-            variant = output.Variant;
-            switch (output.Outcome)
-            {
-                case UnitOutcome.NewlyExposed:
-                    Sums(experiment, variants, metrics).Expose(variant, r.TimestampMs);
-                    log = true;
-                    code = RejectionCode.None;
-                    break;
-                case UnitOutcome.AlreadyExposed:
-                    code = RejectionCode.None;
-                    break;
-                case UnitOutcome.Mismatch:
-                    code = RejectionCode.VariantMismatch;
-                    break;
-                case UnitOutcome.NotAllowed:
-                    code = RejectionCode.ExperimentNotRunning;
-                    break;
-                default:
-                    code = RejectionCode.NotExposed;
-                    break;
-            }
-            if (output.Outcome is UnitOutcome.NewlyExposed or UnitOutcome.AlreadyExposed)
-            {
-                cached.Key = r.UnitHash;
-                cached.Experiment = experiment;
-                cached.VariantPlusOne = variant + 1;
-            }
-        }
-
-        if (code == RejectionCode.None && !r.IsExposure)
-        {
-            key.Slot = r.Metric + 1;
+            // Fast path: the unit already has a value for this metric, which carries its variant.
             input.Op = UnitOp.Metric;
             input.Kind = shape.Kinds[r.Metric];
             input.Value = r.Value;
+            input.Variant = r.Variant;
+            input.TimeMs = r.TimestampMs;
+            output = default;
+            Rmw(ref key, ref input, ref output);
+            if (output.Outcome == UnitOutcome.Applied)
+            {
+                Sums(experiment, variants, metrics).Move(output.Variant, r.Metric, output.OldY, output.NewY, r.TimestampMs);
+                log = true;
+                return Divergence(replay, RejectionCode.None);
+            }
+            if (output.Outcome == UnitOutcome.Mismatch)
+            {
+                code = RejectionCode.VariantMismatch;
+                goto Done;
+            }
+        }
+
+        code = Resolve(ref r, experiment, variants, metrics, allowExpose, out int variant, ref log);
+        if (code == RejectionCode.None && !r.IsExposure)
+        {
+            input.Op = UnitOp.MetricCreate;
+            input.Kind = shape.Kinds[r.Metric];
+            input.Value = r.Value;
+            input.Variant = (short)variant;
             input.TimeMs = r.TimestampMs;
             output = default;
             Rmw(ref key, ref input, ref output);
@@ -289,12 +268,53 @@ internal sealed class Shard : IDisposable
             log = true;
         }
 
+    Done:
         if (!log && idHash != 0)
         {
             // Only logged records keep their event id marker: replay rebuilds exactly these.
             _context.Delete(ref dedupKey);
         }
         return Divergence(replay, code);
+    }
+
+    /// <summary>Finds (or records) the unit's exposure: from the cache when known, else through the store.</summary>
+    private RejectionCode Resolve(ref EventRecord r, int experiment, int variants, int metrics, bool allowExpose, out int variant, ref bool log)
+    {
+        ref var cached = ref _exposures[(int)(r.UnitHash >> (64 - ExposureCacheBits))];
+        if (cached.Key == r.UnitHash && cached.Experiment == experiment && cached.VariantPlusOne > 0)
+        {
+            variant = cached.VariantPlusOne - 1;
+            return r.Variant >= 0 && r.Variant != variant ? RejectionCode.VariantMismatch : RejectionCode.None;
+        }
+        var key = new UnitKey(experiment, r.UnitHash, UnitKey.ExposureSlot);
+        UnitInput input = default;
+        input.Op = UnitOp.Resolve;
+        input.Variant = r.Variant;
+        input.AllowExpose = allowExpose;
+        input.UseStored = r.IsExposure;
+        input.TimeMs = r.TimestampMs;
+        UnitOutput output = default;
+        Rmw(ref key, ref input, ref output);
+        variant = output.Variant;
+        switch (output.Outcome)
+        {
+            case UnitOutcome.NewlyExposed:
+                Sums(experiment, variants, metrics).Expose(variant, r.TimestampMs);
+                log = true;
+                break;
+            case UnitOutcome.AlreadyExposed:
+                break;
+            case UnitOutcome.Mismatch:
+                return RejectionCode.VariantMismatch;
+            case UnitOutcome.NotAllowed:
+                return RejectionCode.ExperimentNotRunning;
+            default:
+                return RejectionCode.NotExposed;
+        }
+        cached.Key = r.UnitHash;
+        cached.Experiment = experiment;
+        cached.VariantPlusOne = variant + 1;
+        return RejectionCode.None;
     }
 
     private RejectionCode ApplyStore(ref EventRecord r, out bool log)

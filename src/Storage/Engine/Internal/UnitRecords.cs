@@ -52,7 +52,8 @@ internal sealed class UnitKeyComparer : IFasterEqualityComparer<UnitKey>
 /// <summary>
 /// Value of the unit-state store (16 bytes). Exposure slot: <see cref="Word"/> packs exposed variant + 1 (bits 0-15)
 /// and stored variant + 1 (bits 16-31), <see cref="TimeMs"/> is the exposure time. Metric slot: <see cref="Word"/>
-/// is the bits of y. Dedup slot: 1.
+/// is the bits of y and <see cref="TimeMs"/> the unit's variant (so a metric event of a unit that already has a
+/// value needs no exposure lookup). Dedup slot: 1.
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct UnitValue
@@ -76,8 +77,10 @@ internal enum UnitOp : byte
     Resolve,
     /// <summary>Store an assignment when none is stored.</summary>
     Store,
-    /// <summary>Apply a metric event to y.</summary>
+    /// <summary>Apply a metric event to y when the unit already has a value for the metric (its variant is in the value).</summary>
     Metric,
+    /// <summary>Apply a metric event of a unit known to be exposed to <see cref="UnitInput.Variant"/>, creating its value.</summary>
+    MetricCreate,
     /// <summary>Insert an event-id marker; report a duplicate when present.</summary>
     Dedup,
 }
@@ -93,6 +96,7 @@ internal enum UnitOutcome : byte
     Stored,
     AlreadyStored,
     Applied,
+    NeedsExposure,
     Inserted,
     Duplicate,
 }
@@ -183,7 +187,28 @@ internal sealed class UnitFunctions : FunctionsBase<UnitKey, UnitValue, UnitInpu
                     return true;
                 }
             case UnitOp.Metric:
+            case UnitOp.MetricCreate:
                 {
+                    int variant;
+                    if (exists)
+                    {
+                        variant = (int)old.TimeMs;
+                        if (input.Variant >= 0 && input.Variant != variant)
+                        {
+                            output.Variant = (short)variant;
+                            output.Outcome = UnitOutcome.Mismatch;
+                            return false;
+                        }
+                    }
+                    else if (input.Op == UnitOp.Metric)
+                    {
+                        output.Outcome = UnitOutcome.NeedsExposure;
+                        return false;
+                    }
+                    else
+                    {
+                        variant = input.Variant;
+                    }
                     double y = exists ? BitConverter.Int64BitsToDouble(old.Word) : 0d;
                     double y2 = input.Kind switch
                     {
@@ -193,6 +218,7 @@ internal sealed class UnitFunctions : FunctionsBase<UnitKey, UnitValue, UnitInpu
                     };
                     output.OldY = y;
                     output.NewY = y2;
+                    output.Variant = (short)variant;
                     output.Outcome = UnitOutcome.Applied;
                     long bits = BitConverter.DoubleToInt64Bits(y2);
                     if (exists && bits == old.Word)
@@ -200,7 +226,7 @@ internal sealed class UnitFunctions : FunctionsBase<UnitKey, UnitValue, UnitInpu
                         return false;
                     }
                     next.Word = bits;
-                    next.TimeMs = input.TimeMs;
+                    next.TimeMs = variant;
                     return true;
                 }
             default:
