@@ -11,6 +11,7 @@ using Expothesis.Fast.Storage.Catalog;
 using Expothesis.Fast.Storage.Columnar;
 using Expothesis.Fast.Storage.Engine;
 using Expothesis.Fast.Storage.Ingest;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Expothesis.Fast.Gateway.Ingest;
@@ -33,7 +34,7 @@ public static class EventEndpoints
             .Bind(configuration.GetSection(GatewayLimits.SectionName))
             .Validate(static l => l.Validate() is null, "Expothesis:Limits are inconsistent (MaxIdBytes <= MaxEventBytes <= MaxBodyBytes).")
             .ValidateOnStart();
-        services.AddSingleton(static sp => new EventIngestPool(sp.GetRequiredService<IOptions<GatewayLimits>>().Value));
+        services.TryAddSingleton(static sp => new EventIngestPool(sp.GetRequiredService<IOptions<GatewayLimits>>().Value));
         return services;
     }
 
@@ -178,7 +179,8 @@ public static class EventEndpoints
         }
         var batch = work.Batch;
         var outcomes = work.Outcomes(batch.Count);
-        var result = await engine.Ingest.IngestAsync(batch, outcomes, ct).ConfigureAwait(false);
+        // Not cancellable: once admitted, the batch is applied and made durable before the buffers are reused.
+        var result = await engine.Ingest.IngestAsync(batch, outcomes, CancellationToken.None).ConfigureAwait(false);
         if (result.Status == IngestStatus.QueueFull)
         {
             return new BatchIngestOutcome(outcome, QueueFull: true, Accepted: 0);
