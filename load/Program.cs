@@ -18,7 +18,7 @@ Console.CancelKeyPress += (_, e) =>
 };
 
 var maxConnections = Math.Max(options.Connections ?? 64, options.Rate is null ? 64 : options.MaxInFlight);
-using var client = new LoadHttpClient(options.Url, options.ApiKey, maxConnections);
+using var client = new LoadHttpClient(options.Url, options.ApiKey, maxConnections, options.Raw);
 try
 {
     await ServerSetup.WaitReadyAsync(client, TimeSpan.FromSeconds(30), cancel.Token);

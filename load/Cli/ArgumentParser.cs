@@ -16,13 +16,15 @@ internal static class ArgumentParser
           --warmup D             unmeasured time before (default 2s)
           --rate R               open model: requests/s, latency from each request's intended send time
           --connections N        closed model: N concurrent request loops
-          --max-in-flight N      open model cap on requests in flight (default 4096)
+          --max-in-flight N      open model: requests in flight and HTTP connections (default 256)
           --events N             ingest: stop after N events
           --batch N              events per batch (default 500)
           --users N --experiments N --metrics N --variants N --experiments-per-call N
           --bodies N             distinct pre-generated bodies (default 256)
           --exposure-share X     share of exposure events in a batch (default 0.1)
           --event-ids            give every generated event an event_id
+          --no-expose            assign with expose: false
+          --raw                  raw-socket HTTP/1.1 client (one write per request) instead of HttpClient
           --prefix P             experiment key prefix (default load)
           --no-setup             do not create/start experiments
           --server-pid PID       server CPU seconds from /proc (with its child processes)
@@ -138,6 +140,8 @@ internal static class ArgumentParser
             case "--no-setup": o.NoSetup = true; return true;
             case "--plain": o.Plain = true; return true;
             case "--event-ids": o.EventIds = true; return true;
+            case "--no-expose": o.NoExpose = true; return true;
+            case "--raw": o.Raw = true; return true;
             case "--no-stop": o.UntilDecision = false; return true;
             default: return false;
         }

@@ -20,8 +20,11 @@ internal sealed class LoadOptions
     /// <summary>Closed model: N concurrent request loops.</summary>
     public int? Connections { get; set; }
 
-    /// <summary>Upper bound on requests in flight in the open model (queued requests keep their intended time).</summary>
-    public int MaxInFlight { get; set; } = 4096;
+    /// <summary>
+    /// Open model: requests in flight at most, which is also the number of HTTP connections. Requests beyond it wait
+    /// in the client with their clock running (their latency still counts from the intended send time).
+    /// </summary>
+    public int MaxInFlight { get; set; } = 256;
 
     /// <summary>Stop after this many events were sent (ingest); overrides the duration.</summary>
     public long? Events { get; set; }
@@ -45,6 +48,12 @@ internal sealed class LoadOptions
     public double ExposureShare { get; set; } = 0.1;
 
     public bool EventIds { get; set; }
+
+    /// <summary>Use the raw-socket HTTP/1.1 client instead of HttpClient (for rates HttpClient cannot drive).</summary>
+    public bool Raw { get; set; }
+
+    /// <summary>Assign with <c>expose: false</c> (no exposure recorded).</summary>
+    public bool NoExpose { get; set; }
 
     public string Prefix { get; set; } = "load";
 

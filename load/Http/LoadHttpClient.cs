@@ -16,9 +16,15 @@ internal sealed class LoadHttpClient : IDisposable
     private static readonly MediaTypeHeaderValue s_json = new("application/json");
     private readonly HttpClient _client;
     private readonly Uri _baseUrl;
+    private readonly RawHttpClient? _raw;
 
-    public LoadHttpClient(Uri baseUrl, string? apiKey, int maxConnections)
+    /// <param name="baseUrl">Server base URL.</param>
+    /// <param name="apiKey">Sent as X-API-Key when given.</param>
+    /// <param name="maxConnections">Connection pool size.</param>
+    /// <param name="raw">Send prepared requests over <see cref="RawHttpClient"/> instead of HttpClient.</param>
+    public LoadHttpClient(Uri baseUrl, string? apiKey, int maxConnections, bool raw = false)
     {
+        _raw = raw ? new RawHttpClient(baseUrl, apiKey, maxConnections) : null;
         _baseUrl = new Uri(baseUrl.ToString().TrimEnd('/') + "/", UriKind.Absolute);
         var handler = new SocketsHttpHandler
         {
@@ -46,29 +52,41 @@ internal sealed class LoadHttpClient : IDisposable
     /// <summary>An absolute URI for a path relative to the base URL (e.g. <c>api/v1/assign</c>).</summary>
     public Uri Resolve(string relativePath) => new(_baseUrl, relativePath.TrimStart('/'));
 
+    /// <summary>A request whose bytes are built once and sent many times.</summary>
+    public PreparedRequest Prepare(HttpMethod method, Uri uri, byte[]? body) =>
+        new(method, uri, body, _raw?.BuildRequest(method.Method, uri.PathAndQuery, body));
+
     /// <summary>Posts a batch; the outcome carries the server's accepted and rejected counts.</summary>
-    public async ValueTask<RequestOutcome> PostBatchAsync(Uri uri, byte[] body, OperationStats? diagnostics, CancellationToken ct)
+    public ValueTask<RequestOutcome> PostBatchAsync(PreparedRequest request, OperationStats? diagnostics, CancellationToken ct) =>
+        SendAsync(request, countEvents: true, diagnostics, ct);
+
+    /// <summary>Sends a request and discards the response body; success counts as one accepted unit.</summary>
+    public ValueTask<RequestOutcome> SendAsync(PreparedRequest request, OperationStats? diagnostics, CancellationToken ct) =>
+        SendAsync(request, countEvents: false, diagnostics, ct);
+
+    /// <summary>Posts a batch built on the fly (simulator).</summary>
+    public ValueTask<RequestOutcome> PostBatchAsync(Uri uri, byte[] body, OperationStats? diagnostics, CancellationToken ct) =>
+        SendAsync(new PreparedRequest(HttpMethod.Post, uri, body, null), countEvents: true, diagnostics, ct);
+
+    private async ValueTask<RequestOutcome> SendAsync(PreparedRequest prepared, bool countEvents, OperationStats? diagnostics, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, uri) { Content = Json(body) };
+        if (_raw is not null && prepared.Raw is not null)
+        {
+            return await _raw.SendAsync(prepared.Raw, (status, body) => Outcome(status, body.Span, countEvents, diagnostics), ct).ConfigureAwait(false);
+        }
+
+        using var request = new HttpRequestMessage(prepared.Method, prepared.Uri);
+        if (prepared.Body is not null)
+        {
+            request.Content = Json(prepared.Body);
+        }
+
         using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
         var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
         try
         {
             var length = await ReadAllAsync(response, buffer, ct).ConfigureAwait(false);
-            if (status is < 200 or >= 300)
-            {
-                diagnostics?.NoteError($"{status}: {Encoding.UTF8.GetString(buffer, 0, length)}");
-                return new RequestOutcome(status, 0, 0, null);
-            }
-
-            var (accepted, rejected) = ParseCounts(buffer.AsSpan(0, length));
-            if (rejected > 0)
-            {
-                diagnostics?.NoteError($"{status} with rejections: {Encoding.UTF8.GetString(buffer, 0, Math.Min(length, 2000))}");
-            }
-
-            return new RequestOutcome(status, accepted, rejected, null);
+            return Outcome((int)response.StatusCode, buffer.AsSpan(0, length), countEvents, diagnostics);
         }
         finally
         {
@@ -76,33 +94,26 @@ internal sealed class LoadHttpClient : IDisposable
         }
     }
 
-    /// <summary>Sends a request and discards the response body; success counts as one accepted unit.</summary>
-    public async ValueTask<RequestOutcome> SendAsync(HttpMethod method, Uri uri, byte[]? body, OperationStats? diagnostics, CancellationToken ct)
+    private static RequestOutcome Outcome(int status, ReadOnlySpan<byte> body, bool countEvents, OperationStats? diagnostics)
     {
-        using var request = new HttpRequestMessage(method, uri);
-        if (body is not null)
+        if (status is < 200 or >= 300)
         {
-            request.Content = Json(body);
+            diagnostics?.NoteError($"{status}: {Encoding.UTF8.GetString(body[..Math.Min(body.Length, 2000)])}");
+            return new RequestOutcome(status, 0, 0, null);
         }
 
-        using var response = await _client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct).ConfigureAwait(false);
-        var status = (int)response.StatusCode;
-        var buffer = ArrayPool<byte>.Shared.Rent(16 * 1024);
-        try
+        if (!countEvents)
         {
-            var length = await ReadAllAsync(response, buffer, ct).ConfigureAwait(false);
-            if (status is < 200 or >= 300)
-            {
-                diagnostics?.NoteError($"{status}: {Encoding.UTF8.GetString(buffer, 0, length)}");
-                return new RequestOutcome(status, 0, 0, null);
-            }
-
             return new RequestOutcome(status, 1, 0, null);
         }
-        finally
+
+        var (accepted, rejected) = ParseCounts(body);
+        if (rejected > 0)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            diagnostics?.NoteError($"{status} with rejections: {Encoding.UTF8.GetString(body[..Math.Min(body.Length, 2000)])}");
         }
+
+        return new RequestOutcome(status, accepted, rejected, null);
     }
 
     /// <summary>Sends a request and returns the status and the whole body (setup, analysis documents).</summary>
@@ -119,7 +130,11 @@ internal sealed class LoadHttpClient : IDisposable
         return ((int)response.StatusCode, bytes);
     }
 
-    public void Dispose() => _client.Dispose();
+    public void Dispose()
+    {
+        _client.Dispose();
+        _raw?.Dispose();
+    }
 
     /// <summary>Reads <c>accepted</c> and <c>rejected</c> from an ingest response; (0, 0) when absent.</summary>
     internal static (long Accepted, long Rejected) ParseCounts(ReadOnlySpan<byte> json)
@@ -193,3 +208,6 @@ internal sealed class LoadHttpClient : IDisposable
         }
     }
 }
+
+/// <summary>A request ready to send: for HttpClient its parts, for the raw client its bytes.</summary>
+internal sealed record PreparedRequest(HttpMethod Method, Uri Uri, byte[]? Body, byte[]? Raw);

@@ -126,11 +126,16 @@ internal sealed class CpuMeter(int? serverPid, IReadOnlyList<int> otherPids)
 {
     private double? _serverStart;
     private double? _otherStart;
+    private double _selfStart;
 
     public bool Enabled => serverPid is not null || otherPids.Count > 0;
 
+    /// <summary>CPU seconds this load generator used between <see cref="Start"/> and <see cref="Stop"/>.</summary>
+    public double SelfSeconds { get; private set; }
+
     public void Start()
     {
+        _selfStart = SelfCpuSeconds();
         _serverStart = serverPid is { } p ? ProcessCpu.ReadTreeSeconds(p) : null;
         _otherStart = ReadOthers();
     }
@@ -140,7 +145,14 @@ internal sealed class CpuMeter(int? serverPid, IReadOnlyList<int> otherPids)
     {
         double? server = serverPid is { } p && _serverStart is { } s0 && ProcessCpu.ReadTreeSeconds(p) is { } s1 ? s1 - s0 : null;
         double? others = _otherStart is { } o0 && ReadOthers() is { } o1 ? o1 - o0 : null;
+        SelfSeconds = SelfCpuSeconds() - _selfStart;
         return (server, others);
+    }
+
+    private static double SelfCpuSeconds()
+    {
+        using var self = System.Diagnostics.Process.GetCurrentProcess();
+        return self.TotalProcessorTime.TotalSeconds;
     }
 
     private double? ReadOthers()

@@ -74,7 +74,17 @@ internal static class ReportFormatter
                 parts.Add($"{Count(r)} requests per CPU-second");
             }
 
+            if (cpu.LoadSeconds is { } l)
+            {
+                parts.Add($"load generator CPU {l.ToString("0.00", CultureInfo.InvariantCulture)} s");
+            }
+
             lines.Add(string.Join(", ", parts));
+        }
+
+        if (report.LoadAverage is { } load)
+        {
+            lines.Add($"machine load average (1 min) before -> after: {load}");
         }
 
         if (report.MaxSustainableRate is { } max)

@@ -76,6 +76,9 @@ internal sealed record OperationReport
 /// <summary>CPU seconds used during the measured window.</summary>
 internal sealed record CpuReport(double? ServerSeconds, double? OtherSeconds, double? EventsPerCpuSecond, double? RequestsPerCpuSecond)
 {
+    /// <summary>CPU seconds of the load generator itself (to see whether it was the bottleneck).</summary>
+    public double? LoadSeconds { get; init; }
+
     public double? TotalSeconds => ServerSeconds is null && OtherSeconds is null ? null : (ServerSeconds ?? 0) + (OtherSeconds ?? 0);
 }
 
@@ -100,6 +103,9 @@ internal sealed record RunReport
 
     public string CommandLine { get; init; } = "";
 
+    /// <summary>1-minute load average of the machine when the run started and when it ended (/proc/loadavg).</summary>
+    public string? LoadAverage { get; init; }
+
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
 
     public IReadOnlyList<OperationReport> Operations { get; init; } = [];
@@ -110,6 +116,25 @@ internal sealed record RunReport
 
     /// <summary>Ramp: the highest rate whose step kept p99 and errors within bounds.</summary>
     public double? MaxSustainableRate { get; init; }
+
+    /// <summary>The 1-minute load average, or null where /proc/loadavg is missing.</summary>
+    public static double? ReadLoadAverage()
+    {
+        try
+        {
+            var text = File.ReadAllText("/proc/loadavg");
+            var first = text.Split(' ', 2)[0];
+            return double.Parse(first, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+        catch (UnauthorizedAccessException)
+        {
+            return null;
+        }
+    }
 
     public static string MachineDescription()
     {

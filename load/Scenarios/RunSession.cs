@@ -19,6 +19,7 @@ internal static class RunSession
     public static async Task<RunReport> RunAsync(LoadOptions options, string model, IReadOnlyList<Workload> workloads,
         IReadOnlyDictionary<string, string> parameters, CancellationToken ct, TimeSpan? durationOverride = null, bool display = true)
     {
+        var loadBefore = RunReport.ReadLoadAverage();
         var limited = workloads.Any(w => w.Budget.IsLimited);
         var duration = durationOverride ?? (limited && !options.DurationGiven ? (TimeSpan?)null : options.Duration);
         var window = RunWindow.StartingNow(options.Warmup, duration, TimeSpan.FromSeconds(10));
@@ -36,7 +37,7 @@ internal static class RunSession
 
         await all.ConfigureAwait(false);
         await cpuStarted.ConfigureAwait(false);
-        var (server, others) = cpu.Enabled ? cpu.Stop() : (null, null);
+        var (server, others) = cpu.Stop();
 
         var operations = workloads.Select(w => OperationReport.From(w.Stats)).ToList();
         CpuReport? cpuReport = null;
@@ -48,6 +49,8 @@ internal static class RunSession
             cpuReport = new CpuReport(server, others, events > 0 && total > 0 ? events / total : null, total > 0 ? requests / total : null);
         }
 
+        cpuReport = (cpuReport ?? new CpuReport(null, null, null, null)) with { LoadSeconds = cpu.SelfSeconds };
+
         return new RunReport
         {
             Scenario = options.Scenario,
@@ -56,6 +59,9 @@ internal static class RunSession
             Url = options.Url.ToString(),
             CommandLine = "load " + string.Join(' ', Environment.GetCommandLineArgs().Skip(1)),
             Parameters = parameters,
+            LoadAverage = loadBefore is { } b && RunReport.ReadLoadAverage() is { } a
+                ? string.Create(CultureInfo.InvariantCulture, $"{b:0.0} -> {a:0.0}")
+                : null,
             Operations = operations,
             Cpu = cpuReport,
         };

@@ -12,10 +12,14 @@ internal static class ServerSetup
     {
         foreach (var spec in experiments)
         {
-            var (status, response) = await client.ExchangeAsync(HttpMethod.Post, "api/v1/experiments", (body ?? (s => s.ToCreateJson()))(spec), ct).ConfigureAwait(false);
-            if (status is not (201 or 200 or 409))
+            var (status, response) = await client.ExchangeAsync(HttpMethod.Get, $"api/v1/experiments/{spec.Key}", null, ct).ConfigureAwait(false);
+            if (status != 200)
             {
-                throw new InvalidOperationException($"creating experiment {spec.Key} failed: {status} {Encoding.UTF8.GetString(response)}");
+                (status, response) = await client.ExchangeAsync(HttpMethod.Post, "api/v1/experiments", (body ?? (s => s.ToCreateJson()))(spec), ct).ConfigureAwait(false);
+                if (status is not (201 or 200 or 409))
+                {
+                    throw new InvalidOperationException($"creating experiment {spec.Key} failed: {status} {Encoding.UTF8.GetString(response)}");
+                }
             }
 
             (status, response) = await client.ExchangeAsync(HttpMethod.Post, $"api/v1/experiments/{spec.Key}/start", null, ct).ConfigureAwait(false);

@@ -65,15 +65,36 @@ internal sealed class Simulator(LoadOptions options, LoadHttpClient client, Text
                 break;
             }
 
-            var (status, body) = await client.ExchangeAsync(HttpMethod.Get, $"api/v1/experiments/{Uri.EscapeDataString(Key)}/analysis", null, ct).ConfigureAwait(false);
             var elapsed = Stopwatch.GetElapsedTime(started);
+            int status;
+            byte[] body;
+            try
+            {
+                (status, body) = await client.ExchangeAsync(HttpMethod.Get, $"api/v1/experiments/{Uri.EscapeDataString(Key)}/analysis", null, ct).ConfigureAwait(false);
+            }
+            catch (HttpRequestException ex)
+            {
+                await log.WriteLineAsync($"[{elapsed.TotalSeconds:0} s] analysis: {ex.Message}").ConfigureAwait(false);
+                continue;
+            }
+
             if (status != 200)
             {
                 await log.WriteLineAsync($"[{elapsed.TotalSeconds:0} s] analysis: {status} {Encoding.UTF8.GetString(body)}").ConfigureAwait(false);
                 continue;
             }
 
-            var view = AnalysisView.Parse(body);
+            AnalysisView view;
+            try
+            {
+                view = AnalysisView.Parse(body);
+            }
+            catch (JsonException ex)
+            {
+                await log.WriteLineAsync($"[{elapsed.TotalSeconds:0} s] analysis: not JSON ({ex.Message})").ConfigureAwait(false);
+                continue;
+            }
+
             Render(view, elapsed, assignStats, ingestStats);
             decision = view.Decision;
             if (options.UntilDecision && decision is not null and not "keep_running")

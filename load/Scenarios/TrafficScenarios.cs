@@ -45,17 +45,19 @@ internal sealed class TrafficScenarios(LoadOptions options, LoadHttpClient clien
         var uri = client.Resolve("api/v1/events/batch");
         var stats = new OperationStats("ingest", countsEvents: true);
         long? maxRequests = options.Events is { } events ? (events + options.BatchSize - 1) / options.BatchSize : null;
-        return new Workload(stats, (seq, ct) => client.PostBatchAsync(uri, bodies[seq % bodies.Length], stats, ct), rate, connections,
+        var requests = bodies.Select(b => client.Prepare(HttpMethod.Post, uri, b)).ToArray();
+        return new Workload(stats, (seq, ct) => client.PostBatchAsync(requests[seq % requests.Length], stats, ct), rate, connections,
             new RequestBudget(maxRequests));
     }
 
     internal Workload AssignWorkload(double? rate, int connections)
     {
         var factory = new BodyFactory(Experiments, options.Users, options.Seed);
-        var bodies = factory.AssignBodies(Math.Max(options.Bodies, 4096), options.ExperimentsPerCall, expose: true);
+        var bodies = factory.AssignBodies(Math.Max(options.Bodies, 4096), options.ExperimentsPerCall, expose: !options.NoExpose);
         var uri = client.Resolve("api/v1/assign");
         var stats = new OperationStats("assign");
-        return new Workload(stats, (seq, ct) => client.SendAsync(HttpMethod.Post, uri, bodies[seq % bodies.Length], stats, ct), rate, connections,
+        var requests = bodies.Select(b => client.Prepare(HttpMethod.Post, uri, b)).ToArray();
+        return new Workload(stats, (seq, ct) => client.SendAsync(requests[seq % requests.Length], stats, ct), rate, connections,
             new RequestBudget(null));
     }
 
@@ -64,7 +66,8 @@ internal sealed class TrafficScenarios(LoadOptions options, LoadHttpClient clien
         var key = options.Experiment ?? Experiments[0].Key;
         var uri = client.Resolve($"api/v1/experiments/{Uri.EscapeDataString(key)}/analysis");
         var stats = new OperationStats("analysis");
-        return new Workload(stats, (_, ct) => client.SendAsync(HttpMethod.Get, uri, null, stats, ct), rate, connections, new RequestBudget(null));
+        var request = client.Prepare(HttpMethod.Get, uri, null);
+        return new Workload(stats, (_, ct) => client.SendAsync(request, stats, ct), rate, connections, new RequestBudget(null));
     }
 
     private async Task<RunReport> RunMixedAsync(CancellationToken ct)

@@ -1,11 +1,14 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Expothesis.Fast.Gateway.Analysis;
 using Expothesis.Fast.Gateway.Assignment;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Experiments;
 using Expothesis.Fast.Gateway.Health;
+using Expothesis.Fast.Gateway.Metrics;
 using Expothesis.Fast.Gateway.Ofrep;
 using Expothesis.Fast.Gateway.Problems;
+using Expothesis.Fast.Gateway.RateLimiting;
 using Expothesis.Fast.Query;
 using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
@@ -27,7 +30,13 @@ public static partial class GatewayHost
     /// <summary>A builder with the gateway's configuration defaults and services.</summary>
     public static WebApplicationBuilder CreateBuilder(string[] args)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // appsettings.json and the dashboard ship beside the binary, so the server behaves the same whatever
+        // the working directory (relative data directories still resolve against the working directory).
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         if (BindingGuard.GetConfiguredAddresses(builder.Configuration).Count == 0)
         {
             builder.WebHost.UseUrls(DefaultUrl);
@@ -69,6 +78,12 @@ public static partial class GatewayHost
         services.AddExceptionHandler<GatewayExceptionHandler>();
         services.AddOpenApi();
         services.AddRequestDecompression();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
+        services.TryAddSingleton<PrometheusExporter>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsSource, EngineMetricsSource>());
+        var gatewayOptions = configuration.GetSection(GatewayOptions.SectionName).Get<GatewayOptions>() ?? new GatewayOptions();
+        services.AddGatewayRateLimiting(gatewayOptions.RateLimit);
 
         services.TryAddSingleton<GatewayReadiness>();
         services.TryAddSingleton(static sp => new ApiKeyRing(sp.GetRequiredService<IOptions<GatewayOptions>>().Value.Auth.Keys));
@@ -87,26 +102,33 @@ public static partial class GatewayHost
         services.TryAddSingleton<IAssignmentRecorder>(static sp => sp.GetRequiredService<ExpothesisEngine>().Ingest);
         services.TryAddSingleton(static sp => new Assigner(sp.GetRequiredService<IAssignmentRecorder>()));
         services.AddHostedService<EngineRecoveryService>();
+        services.AddAnalysis();
         return services;
     }
 
-    /// <summary>Adds the middleware (problems, decompression, static dashboard, keys) and every endpoint group.</summary>
+    /// <summary>Adds the middleware (metrics, problems, decompression, static dashboard, rate limit, keys) and every endpoint group.</summary>
     public static WebApplication MapGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        var options = app.Services.GetRequiredService<IOptions<GatewayOptions>>().Value;
+        _ = app.Services.GetRequiredService<PrometheusExporter>(); // listen before the first measurement
+        app.UseRequestMetrics();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseRequestDecompression();
         app.UseDefaultFiles();
         app.UseStaticFiles();
         app.UseRouting();
+        app.UseGatewayRateLimiting(options.RateLimit);
         app.UseMiddleware<ApiKeyMiddleware>();
 
         app.MapOpenApi();
         app.MapHealthEndpoints();
+        app.MapMetricsEndpoints();
         app.MapExperimentEndpoints();
         app.MapAssignmentEndpoints();
         app.MapOfrepEndpoints();
+        app.MapAnalysisEndpoints();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using Expothesis.Fast.Gateway.Auth;
+using Expothesis.Fast.Gateway.RateLimiting;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Gateway;
@@ -20,6 +21,9 @@ public sealed class GatewayOptions
 
     /// <summary><c>Expothesis:Auth</c>.</summary>
     public AuthOptions Auth { get; set; } = new();
+
+    /// <summary><c>Expothesis:RateLimit</c> (off by default).</summary>
+    public RateLimitOptions RateLimit { get; set; } = new();
 
     /// <summary>The parsed durability; throws for an unknown name.</summary>
     public Durability GetDurability() => Durability.Trim().ToLowerInvariant() switch

@@ -123,6 +123,8 @@ public static class BayesianComparison
         private readonly double _a;
         private readonly double _b;
         private readonly double _mode;
+        private readonly double _logMode;
+        private readonly double _log1mMode;
 
         public BetaShape(double a, double b)
         {
@@ -132,11 +134,30 @@ public static class BayesianComparison
             Mean = a / s;
             Sd = Math.Sqrt(a * b / (s * s * (s + 1)));
             _mode = s > 2 ? (a - 1) / (s - 2) : 0.5;
+            _logMode = Math.Log(_mode);
+            _log1mMode = Math.Log(1 - _mode);
         }
 
         public double Mean { get; }
 
         public double Sd { get; }
+
+        /// <summary>Log density relative to its value at the mode, from ln x and ln(1 − x).</summary>
+        public double LogRelative(double logX, double log1mX)
+        {
+            double v = 0;
+            if (_a != 1)
+            {
+                v += (_a - 1) * (logX - _logMode);
+            }
+
+            if (_b != 1)
+            {
+                v += (_b - 1) * (log1mX - _log1mMode);
+            }
+
+            return v;
+        }
 
         /// <summary>Log density relative to its value at the mode (≤ 0).</summary>
         public double LogRelative(double x)
@@ -210,6 +231,7 @@ public static class BayesianComparison
             Span<double> x = stackalloc double[n];
             Span<double> ga = stackalloc double[n];
             Span<double> xga = stackalloc double[n];
+            Span<double> gbs = stackalloc double[n];
             var nodes = GaussLegendrePanel.Nodes;
             var weights = GaussLegendrePanel.Weights;
             var cum = GaussLegendrePanel.Cumulative;
@@ -217,7 +239,9 @@ public static class BayesianComparison
             {
                 double xk = u + (half * (1 + nodes[k]));
                 x[k] = xk;
-                double g = Math.Exp(a.LogRelative(xk));
+                double lx = Math.Log(xk), l1x = Math.Log(1 - xk);
+                double g = Math.Exp(a.LogRelative(lx, l1x));
+                gbs[k] = Math.Exp(b.LogRelative(lx, l1x));
                 ga[k] = g;
                 xga[k] = xk * g;
             }
@@ -226,7 +250,7 @@ public static class BayesianComparison
             for (int i = 0; i < n; i++)
             {
                 double xi = x[i];
-                double gb = Math.Exp(b.LogRelative(xi));
+                double gb = gbs[i];
                 double fi = 0, gi = 0;
                 int row = i * n;
                 for (int k = 0; k < n; k++)

@@ -35,7 +35,7 @@ public enum OmnibusKind : byte
 /// <param name="Sequential">Also compute the always-valid p-value and confidence sequence; significance then uses them.</param>
 /// <param name="SequentialTuning">N* of the confidence sequence.</param>
 /// <param name="HigherIsBetter">Direction for the Bayesian P(beat) and expected loss.</param>
-public readonly record struct AnalysisOptions(double Alpha = 0.05, CorrectionMethod Correction = CorrectionMethod.Holm, bool Sequential = false, double SequentialTuning = 5000, bool HigherIsBetter = true);
+public sealed record AnalysisOptions(double Alpha = 0.05, CorrectionMethod Correction = CorrectionMethod.Holm, bool Sequential = false, double SequentialTuning = 5000, bool HigherIsBetter = true);
 
 /// <summary>Per-variant summary: units, Σy, mean, sample variance and the CI of the mean (Wilson or t).</summary>
 public sealed record VariantSummary(long Units, double Sum, double Mean, double Variance, Interval? Ci);

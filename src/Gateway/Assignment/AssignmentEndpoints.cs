@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Expothesis.Fast.Gateway.Auth;
+using Expothesis.Fast.Gateway.Metrics;
 using Expothesis.Fast.Gateway.Problems;
 using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
@@ -15,7 +16,7 @@ public static class AssignmentEndpoints
     /// <summary>Maps <c>POST /api/v1/assign</c> and <c>GET /api/v1/experiments/{experiment}/assignment/{user_id}</c>.</summary>
     public static IEndpointRouteBuilder MapAssignmentEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/v1/assign", static async (HttpRequest request, ExperimentCatalog catalog, Assigner assigner, CancellationToken ct) =>
+        app.MapPost("/api/v1/assign", static async (HttpRequest request, ExperimentCatalog catalog, Assigner assigner, GatewayMetrics metrics, CancellationToken ct) =>
         {
             var body = await JsonBody.ReadAsync<AssignRequest>(request, ct).ConfigureAwait(false);
             string userId = ValidateUserId(body.UserId, "user_id");
@@ -35,7 +36,7 @@ public static class AssignmentEndpoints
             {
                 foreach (var experiment in snapshot.Running)
                 {
-                    assignments.Add(Assign(assigner, experiment, userId, attributes, expose));
+                    assignments.Add(Assign(assigner, metrics, experiment, userId, attributes, expose));
                 }
             }
             else
@@ -48,31 +49,38 @@ public static class AssignmentEndpoints
                         throw Invalid($"experiments[{i}]", "must be a string");
                     }
                     assignments.Add(snapshot.TryGet(name, out var experiment)
-                        ? Assign(assigner, experiment, userId, attributes, expose)
-                        : new AssignmentDocument(name, null, false, AssignmentReason.UnknownExperiment.ToWire(), null));
+                        ? Assign(assigner, metrics, experiment, userId, attributes, expose)
+                        : Unknown(metrics, name));
                 }
             }
             return Results.Json(new AssignResponse(userId, assignments), CatalogJson.Options);
         }).RequireScope(ApiScope.Ingest).WithTags("Assignment").Accepts<AssignRequest>("application/json").Produces<AssignResponse>();
 
-        app.MapGet("/api/v1/experiments/{experiment}/assignment/{user_id}", static (string experiment, string user_id, ExperimentCatalog catalog, Assigner assigner) =>
+        app.MapGet("/api/v1/experiments/{experiment}/assignment/{user_id}", static (string experiment, string user_id, ExperimentCatalog catalog, Assigner assigner, GatewayMetrics metrics) =>
         {
             string userId = ValidateUserId(user_id, "user_id");
             var compiled = catalog.Get(experiment);
-            return Results.Json(Assign(assigner, compiled, userId, default, expose: false), CatalogJson.Options);
+            return Results.Json(Assign(assigner, metrics, compiled, userId, default, expose: false), CatalogJson.Options);
         }).RequireScope(ApiScope.Read, ApiScope.Ingest).WithTags("Assignment").Produces<AssignmentDocument>();
 
         return app;
     }
 
     /// <summary>Assigns one unit and renders the API document.</summary>
-    internal static AssignmentDocument Assign(Assigner assigner, CompiledExperiment experiment, string userId, JsonElement attributes, bool expose)
+    internal static AssignmentDocument Assign(Assigner assigner, GatewayMetrics metrics, CompiledExperiment experiment, string userId, JsonElement attributes, bool expose)
     {
         var result = assigner.Assign(experiment.Target, userId, attributes, expose);
+        metrics.RecordAssignment(result.Reason);
         string? variant = result.VariantIndex >= 0 ? experiment.VariantKeys[result.VariantIndex] : null;
         double? bucket = result.Reason is AssignmentReason.UnknownExperiment or AssignmentReason.NotRunning or AssignmentReason.Paused
             or AssignmentReason.MissingHashAttribute or AssignmentReason.ConditionFailed or AssignmentReason.Override ? null : result.Bucket;
         return new AssignmentDocument(experiment.Key, variant, result.InExperiment, result.Reason.ToWire(), bucket);
+    }
+
+    private static AssignmentDocument Unknown(GatewayMetrics metrics, string name)
+    {
+        metrics.RecordAssignment(AssignmentReason.UnknownExperiment);
+        return new AssignmentDocument(name, null, false, AssignmentReason.UnknownExperiment.ToWire(), null);
     }
 
     private static string ValidateUserId(string? userId, string field)

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
@@ -104,7 +105,7 @@ public sealed partial class BatchParser
                 _eventIdLength = Math.Max(0, CopyIdToArena(ref reader, EventField.EventId, out _eventIdOffset));
                 break;
             case EventField.Value:
-                if (token == JsonTokenType.Number && reader.TryGetDouble(out double value) && double.IsFinite(value))
+                if (token == JsonTokenType.Number && TryGetDouble(ref reader, out double value))
                 {
                     _value = value;
                 }
@@ -139,7 +140,7 @@ public sealed partial class BatchParser
     {
         if (token == JsonTokenType.Number)
         {
-            if (reader.TryGetInt64(out long ms) && ms is >= Rfc3339.MinEpochMs and <= Rfc3339.MaxEpochMs)
+            if (TryGetInt64(ref reader, out long ms) && ms is >= Rfc3339.MinEpochMs and <= Rfc3339.MaxEpochMs)
             {
                 _timestampMs = ms;
                 return;
@@ -167,6 +168,41 @@ public sealed partial class BatchParser
             }
         }
         Invalid(RejectionCode.InvalidValue, EventField.Timestamp);
+    }
+
+    // Utf8JsonReader.TryGetDouble/TryGetInt64 copy a number that spans segments with ToArray();
+    // numbers split by a segment boundary are parsed from scratch instead.
+    private bool TryGetDouble(ref Utf8JsonReader reader, out double value)
+    {
+        if (!reader.HasValueSequence)
+        {
+            return reader.TryGetDouble(out value) && double.IsFinite(value);
+        }
+        var sequence = reader.ValueSequence;
+        if (sequence.Length > TimestampRegionBytes)
+        {
+            return reader.TryGetDouble(out value) && double.IsFinite(value);
+        }
+        Span<byte> text = _scratch.AsSpan(3 * _slotBytes, (int)sequence.Length);
+        sequence.CopyTo(text);
+        return Utf8Parser.TryParse(text, out value, out int used) && used == text.Length && double.IsFinite(value);
+    }
+
+    private bool TryGetInt64(ref Utf8JsonReader reader, out long value)
+    {
+        if (!reader.HasValueSequence)
+        {
+            return reader.TryGetInt64(out value);
+        }
+        var sequence = reader.ValueSequence;
+        if (sequence.Length > TimestampRegionBytes)
+        {
+            value = 0;
+            return false;
+        }
+        Span<byte> text = _scratch.AsSpan(3 * _slotBytes, (int)sequence.Length);
+        sequence.CopyTo(text);
+        return Utf8Parser.TryParse(text, out value, out int used) && used == text.Length;
     }
 
     /// <summary>Copies a string (unescaped) or number token into <paramref name="destination"/>; -1 (and a pending rejection) when it cannot.</summary>

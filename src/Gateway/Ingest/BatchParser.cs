@@ -309,11 +309,13 @@ public sealed partial class BatchParser
         return false;
     }
 
+    /// <summary>Starts an event object; false (with the outcome set) when the batch has too many events.</summary>
     private bool BeginEvent(ref Utf8JsonReader reader)
     {
         if (_eventIndex >= _maxEvents)
         {
-            return Fail(ParseStatus.TooManyEvents, -1, TooManyEventsMessage());
+            Fail(ParseStatus.TooManyEvents, -1, TooManyEventsMessage());
+            return false;
         }
         _eventStart = _bufferBase + reader.TokenStartIndex;
         StartEventFields();

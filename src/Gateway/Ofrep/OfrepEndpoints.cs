@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using Expothesis.Fast.Gateway.Auth;
+using Expothesis.Fast.Gateway.Metrics;
 using Expothesis.Fast.Gateway.Problems;
 using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
@@ -17,7 +18,7 @@ public static class OfrepEndpoints
     /// <summary>Maps <c>POST /ofrep/v1/evaluate/flags/{key}</c>.</summary>
     public static IEndpointRouteBuilder MapOfrepEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/ofrep/v1/evaluate/flags/{key}", static async (string key, HttpRequest request, ExperimentCatalog catalog, Assigner assigner, CancellationToken ct) =>
+        app.MapPost("/ofrep/v1/evaluate/flags/{key}", static async (string key, HttpRequest request, ExperimentCatalog catalog, Assigner assigner, GatewayMetrics metrics, CancellationToken ct) =>
         {
             byte[] body = await JsonBody.ReadBytesAsync(request, ct).ConfigureAwait(false);
             JsonElement context;
@@ -51,6 +52,7 @@ public static class OfrepEndpoints
             }
 
             var result = assigner.Assign(experiment.Target, userId, context, expose: true);
+            metrics.RecordAssignment(result.Reason);
             string control = experiment.VariantKeys[experiment.Definition.ControlIndex];
             string reason;
             string value;

@@ -38,7 +38,7 @@ public static class GatewayProblems
         {
             ext["errors"] = errors;
         }
-        return Results.Problem(detail: detail, statusCode: status, title: title, extensions: ext);
+        return Results.Problem(detail: detail, statusCode: status, title: title, type: TypeFor(status), extensions: ext);
     }
 
     /// <summary>Writes a problem answer directly (middleware).</summary>
@@ -48,6 +48,15 @@ public static class GatewayProblems
         ArgumentNullException.ThrowIfNull(context);
         return Create(status, title, detail, errors, extensions).ExecuteAsync(context);
     }
+
+    /// <summary>The problem <c>type</c> URI for statuses the framework has no default for (null: use the default).</summary>
+    public static string? TypeFor(int status) => status switch
+    {
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
+        400 or 401 or 403 or 404 or 405 or 406 or 408 or 409 or 412 or 415 or 422 or 426 or 500 or 502 or 503 or 504 => null,
+        _ => "about:blank",
+    };
 
     /// <summary>The reason phrase used as a problem title.</summary>
     public static string TitleFor(int status) => status switch

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Expothesis.Fast.Storage.Assignment.Internal;
+using Expothesis.Fast.Storage.Catalog;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Storage.Assignment;
@@ -51,7 +52,7 @@ public sealed class Assigner
         }
         AssignmentRules rules = target.Rules;
         Span<char> scratch = stackalloc char[JsCoerce.ScratchChars];
-        ReadOnlySpan<char> value = ResolveHashValue(rules.HashAttribute, userId, attributes, scratch);
+        ReadOnlySpan<char> value = ResolveHashValue(rules.HashAttributeUtf8, rules.HashAttributeIsId, userId, attributes, scratch);
         if (value.IsEmpty)
         {
             return AssignmentResult.None(AssignmentReason.MissingHashAttribute);
@@ -62,7 +63,7 @@ public sealed class Assigner
             return new AssignmentResult(forced, false, AssignmentReason.Override, 0);
         }
 
-        double bucket = rules.HashVersion == 1 ? BucketHash.V1(rules.Seed, value) : BucketHash.V2(rules.Seed, value);
+        double bucket = rules.Bucket(value);
         if (target.StoreAssignments)
         {
             ulong unitHash = UnitHash.Compute(value);
@@ -75,7 +76,7 @@ public sealed class Assigner
                 return new AssignmentResult(stored, true, target.IsBandit ? AssignmentReason.Bandit : AssignmentReason.Sticky, bucket);
             }
         }
-        if (rules.Condition is { } condition && !condition.Evaluate(attributes))
+        if (rules.Condition is { } condition && !condition.Evaluate(attributes, userId))
         {
             return AssignmentResult.None(AssignmentReason.ConditionFailed);
         }
@@ -99,11 +100,24 @@ public sealed class Assigner
         return new AssignmentResult(variant, true, target.IsBandit ? AssignmentReason.Bandit : AssignmentReason.Split, bucket);
     }
 
+    /// <summary>Assigns <paramref name="userId"/> to a catalog experiment (its <see cref="CompiledExperiment.Target"/>).</summary>
+    public AssignmentResult Assign(CompiledExperiment experiment, string userId, JsonElement attributes, bool expose)
+    {
+        ArgumentNullException.ThrowIfNull(experiment);
+        return Assign(experiment.Target, userId, attributes, expose);
+    }
+
     /// <summary>
     /// The value hashed for a unit: <c>attributes[hashAttribute]</c> (a string, a non-zero number or <c>true</c>,
     /// stringified as JavaScript does), with <c>id</c> falling back to <paramref name="userId"/>; empty when missing.
     /// </summary>
     public static ReadOnlySpan<char> ResolveHashValue(string hashAttribute, string? userId, JsonElement attributes, Span<char> scratch)
+    {
+        ArgumentNullException.ThrowIfNull(hashAttribute);
+        return ResolveHashValue(System.Text.Encoding.UTF8.GetBytes(hashAttribute), hashAttribute == "id", userId, attributes, scratch);
+    }
+
+    private static ReadOnlySpan<char> ResolveHashValue(ReadOnlySpan<byte> hashAttribute, bool isId, string? userId, JsonElement attributes, Span<char> scratch)
     {
         if (attributes.ValueKind == JsonValueKind.Object && attributes.TryGetProperty(hashAttribute, out JsonElement property))
         {
@@ -122,17 +136,17 @@ public sealed class Assigner
                     return default;
             }
         }
-        return hashAttribute == "id" ? userId.AsSpan() : default;
+        return isId ? userId.AsSpan() : default;
     }
 
     [SkipLocalsInit]
     private void Record(AssignmentTarget target, ReadOnlySpan<char> unitId, int variant)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(unitId.Length);
+        int max = unitId.Length <= StackIdBytes / 3 ? StackIdBytes : Encoding.UTF8.GetByteCount(unitId);
         Span<byte> utf8 = max <= StackIdBytes ? stackalloc byte[StackIdBytes] : new byte[max];
         int n = Encoding.UTF8.GetBytes(unitId, utf8);
         ReadOnlySpan<byte> id = utf8[..n];
         _recorder.Record(target.Ordinal, UnitHash.Compute(id), id, variant, expose: true, store: target.StoreAssignments,
-            _time.GetUtcNow().ToUnixTimeMilliseconds());
+            ReferenceEquals(_time, TimeProvider.System) ? CoarseClock.UnixMs : _time.GetUtcNow().ToUnixTimeMilliseconds());
     }
 }

@@ -17,11 +17,14 @@ public sealed class AssignmentRules
     {
         Spec = spec;
         Seed = seed;
+        SeedState = BucketHash.SeedState(seed);
         Condition = condition;
         _overrides = overrides;
         _overrideLookup = overrides.GetAlternateLookup<ReadOnlySpan<char>>();
         Coverage = Math.Clamp(spec.Coverage, 0, 1);
         HashAttribute = spec.HashAttribute;
+        HashAttributeUtf8 = System.Text.Encoding.UTF8.GetBytes(spec.HashAttribute);
+        HashAttributeIsId = spec.HashAttribute == "id";
         HashVersion = spec.HashVersion;
         if (spec.Namespace is { } ns)
         {
@@ -42,11 +45,24 @@ public sealed class AssignmentRules
     /// <summary>The hash seed (the experiment key when the spec has none).</summary>
     public string Seed { get; }
 
+    /// <summary>The FNV state after the seed (version 2 hashes continue from it).</summary>
+    public uint SeedState { get; }
+
+    /// <summary>The bucket of a hash-attribute value under these rules' seed and hash version.</summary>
+    public double Bucket(ReadOnlySpan<char> hashValue) =>
+        HashVersion == 1 ? BucketHash.V1(Seed, hashValue) : BucketHash.V2(SeedState, hashValue);
+
     /// <summary>Coverage clamped to [0, 1].</summary>
     public double Coverage { get; }
 
     /// <summary>The attribute whose value is hashed.</summary>
     public string HashAttribute { get; }
+
+    /// <summary>UTF-8 of <see cref="HashAttribute"/>, for allocation-free attribute lookups.</summary>
+    internal byte[] HashAttributeUtf8 { get; }
+
+    /// <summary>The hash attribute is <c>id</c>, which falls back to the request's user id.</summary>
+    internal bool HashAttributeIsId { get; }
 
     /// <summary>1 or 2.</summary>
     public int HashVersion { get; }

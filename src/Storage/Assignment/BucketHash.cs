@@ -24,10 +24,16 @@ public static class BucketHash
     };
 
     /// <summary>Version 2: <c>fnv(decimal(fnv(seed + value))) % 10000 / 10000</c>.</summary>
+    public static double V2(ReadOnlySpan<char> seed, ReadOnlySpan<char> value) => V2(SeedState(seed), value);
+
+    /// <summary>The FNV state after hashing <paramref name="seed"/>: computed once per experiment for <see cref="V2(uint, ReadOnlySpan{char})"/>.</summary>
+    public static uint SeedState(ReadOnlySpan<char> seed) => Continue(OffsetBasis, seed);
+
+    /// <summary>Version 2 from a precomputed <see cref="SeedState"/>.</summary>
     [SkipLocalsInit]
-    public static double V2(ReadOnlySpan<char> seed, ReadOnlySpan<char> value)
+    public static double V2(uint seedState, ReadOnlySpan<char> value)
     {
-        uint inner = Continue(Continue(OffsetBasis, seed), value);
+        uint inner = Continue(seedState, value);
         Span<char> digits = stackalloc char[10];
         int n = FormatDecimal(inner, digits);
         uint outer = Continue(OffsetBasis, digits[(10 - n)..]);

@@ -42,6 +42,9 @@ public sealed class TargetingCondition
         return compiled!;
     }
 
-    /// <summary>True when <paramref name="attributes"/> match; attributes that are not an object (or <c>default</c>) act as <c>{}</c>.</summary>
-    public bool Evaluate(JsonElement attributes) => _root.Evaluate(attributes);
+    /// <summary>
+    /// True when <paramref name="attributes"/> match; attributes that are not an object (or <c>default</c>) act as
+    /// <c>{}</c>. A missing or null <c>id</c> attribute reads as <paramref name="userId"/> when one is given.
+    /// </summary>
+    public bool Evaluate(JsonElement attributes, string? userId = null) => _root.Evaluate(attributes, userId);
 }

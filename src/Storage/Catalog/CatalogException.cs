@@ -53,6 +53,10 @@ public sealed class CatalogException : Exception
     internal static CatalogException NotFound(string idOrKey)
         => new(CatalogErrorKind.NotFound, $"No experiment has the id or key '{idOrKey}'.");
 
+    internal static CatalogException DuplicateKey(string key, string usedBy)
+        => new(CatalogErrorKind.Invalid, $"The key '{key}' is already used by experiment {usedBy}.",
+            new Dictionary<string, string[]> { ["key"] = [$"'{key}' is already used by experiment {usedBy}"] });
+
     internal static CatalogException Conflict(string message, string? field = null)
         => new(CatalogErrorKind.Conflict, message, field is null ? null : new Dictionary<string, string[]> { [field] = [message] });
 }

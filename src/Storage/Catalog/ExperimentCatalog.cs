@@ -110,7 +110,7 @@ public sealed class ExperimentCatalog : IDisposable
             var snapshot = _current;
             if (snapshot.TryGet(validated.Key, out var existing))
             {
-                throw CatalogException.Conflict($"The key '{validated.Key}' is already used by experiment {existing.Id}.", "key");
+                throw CatalogException.DuplicateKey(validated.Key, existing.Id);
             }
             var now = _time.GetUtcNow();
             string id;
@@ -160,7 +160,7 @@ public sealed class ExperimentCatalog : IDisposable
                 if (!string.Equals(validated.Key, current.Key, StringComparison.Ordinal)
                     && _current.TryGet(validated.Key, out var other))
                 {
-                    throw CatalogException.Conflict($"The key '{validated.Key}' is already used by experiment {other.Id}.", "key");
+                    throw CatalogException.DuplicateKey(validated.Key, other.Id);
                 }
                 var record = current.Record with { Version = current.Version + 1, UpdatedAt = now };
                 compiled = Compile(record.WithSpec(validated.Normalized), validated, null);

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
@@ -38,10 +39,12 @@ public sealed partial class ColumnLog : IEventArchiveLog
     private byte[] _blockBuffer = [];
     private Exception? _fault;
     private int _disposed;
+    private readonly FileStream _lock;
 
     private ColumnLog(string directory, Durability durability, ColumnLogOptions options, List<SegmentFile> segments,
-        long end, long eventCount, long truncated)
+        long end, long eventCount, long truncated, FileStream directoryLock)
     {
+        _lock = directoryLock;
         _directory = directory;
         _durability = durability;
         _options = options;
@@ -103,6 +106,20 @@ public sealed partial class ColumnLog : IEventArchiveLog
         ArgumentException.ThrowIfNullOrEmpty(directory);
         options ??= new ColumnLogOptions();
         System.IO.Directory.CreateDirectory(directory);
+        var directoryLock = AcquireLock(directory);
+        try
+        {
+            return OpenLocked(directory, durability, options, directoryLock);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    private static ColumnLog OpenLocked(string directory, Durability durability, ColumnLogOptions options, FileStream directoryLock)
+    {
         var segments = ListSegments(directory);
         long eventCount = 0;
         long truncated = 0;
@@ -133,7 +150,7 @@ public sealed partial class ColumnLog : IEventArchiveLog
             }
             segments.Add(first);
         }
-        return new ColumnLog(directory, durability, options, segments, end, eventCount, truncated);
+        return new ColumnLog(directory, durability, options, segments, end, eventCount, truncated, directoryLock);
     }
 
     /// <inheritdoc />
@@ -186,6 +203,7 @@ public sealed partial class ColumnLog : IEventArchiveLog
                 NativeFile.DataSync(_active);
             }
             _active.Dispose();
+            _lock.Dispose();
             _encoder.Dispose();
             if (_blockBuffer.Length > 0)
             {
@@ -300,6 +318,19 @@ public sealed partial class ColumnLog : IEventArchiveLog
         }
     }
 
+    /// <summary>One writer per directory: an exclusive lock file (flock on Linux), released on dispose or process exit.</summary>
+    private static FileStream AcquireLock(string directory)
+    {
+        try
+        {
+            return new FileStream(Path.Combine(directory, "xlog.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"The column log in {directory} is already open (xlog.lock is held).", e);
+        }
+    }
+
     private static string SegmentPath(string directory, long start) =>
         Path.Combine(directory, SegmentPrefix + start.ToString("D12", CultureInfo.InvariantCulture) + SegmentSuffix);
 
@@ -339,6 +370,10 @@ public sealed partial class ColumnLog : IEventArchiveLog
                     offset += header.BlockLength;
                     continue;
                 }
+                if (IsOtherVersionBlock(reader, offset, out int version))
+                {
+                    throw new ColumnLogCorruptionException(segment.Start + offset, $"intact block of unsupported format version {version}");
+                }
                 if (!last)
                 {
                     throw new ColumnLogCorruptionException(segment.Start + offset, "bad block in a segment that is not the last");
@@ -373,10 +408,30 @@ public sealed partial class ColumnLog : IEventArchiveLog
         return block.Length == header.BlockLength && BlockFormat.CrcMatches(block);
     }
 
+    /// <summary>A block with a valid CRC written in another format version: never cut off as a torn tail.</summary>
+    private static bool IsOtherVersionBlock(SegmentReader reader, long offset, out int version)
+    {
+        version = 0;
+        var head = reader.Read(offset, BlockFormat.HeaderSize);
+        if (head.Length < BlockFormat.HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(head) != BlockFormat.Magic)
+        {
+            return false;
+        }
+        version = BinaryPrimitives.ReadUInt16LittleEndian(head[4..]);
+        long payload = BinaryPrimitives.ReadInt32LittleEndian(head[16..]);
+        if (version == BlockFormat.Version || payload < 0 || payload > BlockFormat.MaxPayloadBytes
+            || offset + BlockFormat.HeaderSize + payload > reader.Limit)
+        {
+            return false;
+        }
+        var block = reader.Read(offset, (int)(BlockFormat.HeaderSize + payload));
+        return block.Length == BlockFormat.HeaderSize + payload && BlockFormat.CrcMatches(block);
+    }
+
     private static long FindValidBlock(SegmentReader reader, long from)
     {
         Span<byte> magic = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(magic, BlockFormat.Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(magic, BlockFormat.Magic);
         for (long offset = from; offset + BlockFormat.HeaderSize <= reader.Limit; offset++)
         {
             var head = reader.Read(offset, 4);

@@ -33,12 +33,12 @@ public sealed class ExperimentCatalogTests : IDisposable
     }
 
     [Fact]
-    public async Task A_duplicate_key_is_a_conflict_naming_the_key()
+    public async Task A_duplicate_key_is_invalid_naming_the_key()
     {
         using var catalog = ExperimentCatalog.CreateInMemory();
         await catalog.CreateAsync(CatalogSpecs.Valid());
         var ex = await Assert.ThrowsAsync<CatalogException>(() => catalog.CreateAsync(CatalogSpecs.Valid()));
-        Assert.Equal(CatalogErrorKind.Conflict, ex.Kind);
+        Assert.Equal(CatalogErrorKind.Invalid, ex.Kind);
         Assert.Contains("key", ex.Errors.Keys);
     }
 
@@ -300,6 +300,18 @@ public sealed class ExperimentCatalogTests : IDisposable
             Assert.False(catalog.IsPersistent);
         }
         Assert.False(Directory.Exists(dir));
+    }
+
+    [Fact]
+    public async Task Concurrent_creates_get_distinct_ordinals_and_a_gapless_catalog_version()
+    {
+        using var catalog = await ExperimentCatalog.OpenAsync(_dir, Durability.Flush);
+        var tasks = Enumerable.Range(0, 24).Select(i => Task.Run(() => catalog.CreateAsync(CatalogSpecs.Valid("exp-" + i)))).ToArray();
+        var created = await Task.WhenAll(tasks);
+        Assert.Equal(Enumerable.Range(0, 24), created.Select(e => e.Ordinal).Order());
+        Assert.Equal(24, catalog.Current.Version);
+        Assert.All(created, e => Assert.Same(e, catalog.Current.Get(e.Ordinal)));
+        Assert.Equal(24, created.Select(e => e.Id).Distinct().Count());
     }
 
     [Fact]

@@ -107,6 +107,57 @@ public sealed class ColumnLogRecoveryTests
     }
 
     [Fact]
+    public async Task A_write_torn_at_any_byte_of_the_last_block_opens_to_the_block_before()
+    {
+        using var dir = new TempDirectory();
+        var (ends, events) = await WriteBlocksAsync(dir.Path, 3);
+        string segment = dir.Segments().Single();
+        var full = await File.ReadAllBytesAsync(segment);
+        var expected = events.Take(2).SelectMany(e => e).ToList();
+        for (long cut = ends[1] + 1; cut < ends[2]; cut += 13)
+        {
+            await File.WriteAllBytesAsync(segment, full.AsSpan(0, (int)cut).ToArray());
+            await using var log = ColumnLog.Open(dir.Path, Durability.Fsync);
+            Assert.Equal(ends[1], log.DurablePosition);
+            Assert.Equal(cut - ends[1], log.TruncatedBytesOnOpen);
+            var replayed = new List<StoredEvent>();
+            log.Replay(0, (batch, _) => replayed.AddRange(StoredEvent.FromBatch(batch)));
+            Assert.Equal(expected, replayed);
+        }
+    }
+
+    [Fact]
+    public async Task A_zero_filled_tail_is_cut_off()
+    {
+        using var dir = new TempDirectory();
+        var (ends, _) = await WriteBlocksAsync(dir.Path, 2);
+        using (var f = new FileStream(dir.Segments().Single(), FileMode.Append))
+        {
+            f.Write(new byte[4096]);
+        }
+        await using var log = ColumnLog.Open(dir.Path, Durability.Fsync);
+        Assert.Equal(ends[^1], log.DurablePosition);
+        Assert.Equal(4096, log.TruncatedBytesOnOpen);
+    }
+
+    [Fact]
+    public async Task An_intact_last_block_of_another_format_version_is_an_error_not_a_torn_tail()
+    {
+        using var dir = new TempDirectory();
+        var (ends, _) = await WriteBlocksAsync(dir.Path, 2);
+        string segment = dir.Segments().Single();
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var block = bytes.AsSpan((int)ends[0], (int)(ends[1] - ends[0]));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(block[4..], 99);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(block[136..], Expothesis.Fast.Storage.Columnar.Internal.BlockFormat.ComputeCrc(block));
+        await File.WriteAllBytesAsync(segment, bytes);
+        var e = Assert.Throws<ColumnLogCorruptionException>(() => ColumnLog.Open(dir.Path, Durability.Fsync));
+        Assert.Equal(ends[0], e.Position);
+        Assert.Contains("version 99", e.Message, StringComparison.Ordinal);
+        Assert.Equal(ends[1], new FileInfo(segment).Length);
+    }
+
+    [Fact]
     public async Task Garbage_after_the_last_block_is_cut_off()
     {
         using var dir = new TempDirectory();
@@ -173,6 +224,17 @@ public sealed class ColumnLogRecoveryTests
             Assert.Equal(p, memory.DurablePosition);
             Assert.Equal(p, new FileInfo(dir.Segments().Single()).Length);
         }
+    }
+
+    [Fact]
+    public async Task A_directory_open_by_one_log_cannot_be_opened_by_another_until_it_is_closed()
+    {
+        using var dir = new TempDirectory();
+        var first = ColumnLog.Open(dir.Path, Durability.Flush);
+        Assert.Throws<IOException>(() => ColumnLog.Open(dir.Path, Durability.Flush));
+        await first.DisposeAsync();
+        await using var second = ColumnLog.Open(dir.Path, Durability.Flush);
+        Assert.Equal(0, second.DurablePosition);
     }
 
     [Fact]

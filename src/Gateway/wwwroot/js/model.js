@@ -84,7 +84,10 @@ export function banditOf(doc) {
   return {
     algorithm: b.algorithm ?? '',
     metric: b.metric ?? '',
-    regret: b.regret ?? b.cumulative_regret ?? null,
+    regret: b.cumulative_regret ?? b.regret ?? null,
+    history: Array.isArray(b.history)
+      ? b.history.map((p) => ({ t: parseTime(p.t)?.getTime(), weights: p.weights ?? {} })).filter((p) => Number.isFinite(p.t))
+      : [],
     updatedAt: b.updated_at ?? doc.computed_at ?? null,
     arms: out,
   };

@@ -5,17 +5,19 @@ namespace Expothesis.Fast.Storage.Assignment.Internal;
 /// <summary>A compiled condition object, evaluated against an attributes object (GrowthBook's evalCondition).</summary>
 internal abstract class ConditionNode
 {
-    public abstract bool Evaluate(JsonElement obj);
+    /// <param name="obj">The attributes (or an array element under <c>$elemMatch</c>).</param>
+    /// <param name="defaultId">The value of <c>id</c> when <paramref name="obj"/> has none (the request's user id), or null.</param>
+    public abstract bool Evaluate(JsonElement obj, string? defaultId);
 }
 
 /// <summary>Every clause of a condition object must hold.</summary>
 internal sealed class AllClausesNode(ConditionNode[] clauses) : ConditionNode
 {
-    public override bool Evaluate(JsonElement obj)
+    public override bool Evaluate(JsonElement obj, string? defaultId)
     {
         foreach (ConditionNode clause in clauses)
         {
-            if (!clause.Evaluate(obj))
+            if (!clause.Evaluate(obj, defaultId))
             {
                 return false;
             }
@@ -27,7 +29,7 @@ internal sealed class AllClausesNode(ConditionNode[] clauses) : ConditionNode
 /// <summary><c>$or</c> (an empty list holds) and, negated, <c>$nor</c>.</summary>
 internal sealed class OrNode(ConditionNode[] items, bool negate) : ConditionNode
 {
-    public override bool Evaluate(JsonElement obj)
+    public override bool Evaluate(JsonElement obj, string? defaultId)
     {
         if (items.Length == 0)
         {
@@ -35,7 +37,7 @@ internal sealed class OrNode(ConditionNode[] items, bool negate) : ConditionNode
         }
         foreach (ConditionNode item in items)
         {
-            if (item.Evaluate(obj))
+            if (item.Evaluate(obj, defaultId))
             {
                 return !negate;
             }
@@ -47,11 +49,11 @@ internal sealed class OrNode(ConditionNode[] items, bool negate) : ConditionNode
 /// <summary><c>$and</c>.</summary>
 internal sealed class AndNode(ConditionNode[] items) : ConditionNode
 {
-    public override bool Evaluate(JsonElement obj)
+    public override bool Evaluate(JsonElement obj, string? defaultId)
     {
         foreach (ConditionNode item in items)
         {
-            if (!item.Evaluate(obj))
+            if (!item.Evaluate(obj, defaultId))
             {
                 return false;
             }
@@ -63,7 +65,7 @@ internal sealed class AndNode(ConditionNode[] items) : ConditionNode
 /// <summary>Top-level <c>$not</c>.</summary>
 internal sealed class NotNode(ConditionNode inner) : ConditionNode
 {
-    public override bool Evaluate(JsonElement obj) => !inner.Evaluate(obj);
+    public override bool Evaluate(JsonElement obj, string? defaultId) => !inner.Evaluate(obj, defaultId);
 }
 
 /// <summary>A constant: an empty condition (true) or a malformed one (false).</summary>
@@ -72,22 +74,33 @@ internal sealed class ConstantNode(bool value) : ConditionNode
     public static readonly ConstantNode True = new(true);
     public static readonly ConstantNode False = new(false);
 
-    public override bool Evaluate(JsonElement obj) => value;
+    public override bool Evaluate(JsonElement obj, string? defaultId) => value;
 }
 
 /// <summary>A dotted field path and the condition on its value (GrowthBook's getPath + evalConditionValue).</summary>
 internal sealed class PathNode(string[] segments, int[] indexes, ValueMatcher matcher) : ConditionNode
 {
-    public override bool Evaluate(JsonElement obj) => matcher.Matches(Resolve(obj));
+    private readonly byte[][] _utf8Segments = Array.ConvertAll(segments, System.Text.Encoding.UTF8.GetBytes);
 
-    private JsOperand Resolve(JsonElement current)
+    public override bool Evaluate(JsonElement obj, string? defaultId) => matcher.Matches(Resolve(obj, defaultId));
+
+    private readonly bool _isId = segments is ["id"];
+
+    private JsOperand Resolve(JsonElement current, string? defaultId)
     {
-        for (int i = 0; i < segments.Length; i++)
+        if (_isId && defaultId is not null)
+        {
+            return current.ValueKind == JsonValueKind.Object && current.TryGetProperty(_utf8Segments[0], out JsonElement id) &&
+                id.ValueKind != JsonValueKind.Null
+                ? new JsOperand(id)
+                : JsOperand.FromString(defaultId);
+        }
+        for (int i = 0; i < _utf8Segments.Length; i++)
         {
             JsonValueKind kind = current.ValueKind;
             if (kind == JsonValueKind.Object)
             {
-                if (!current.TryGetProperty(segments[i], out current))
+                if (!current.TryGetProperty(_utf8Segments[i], out current))
                 {
                     return JsOperand.Null;
                 }

@@ -17,13 +17,34 @@ internal static class JsCoerce
 
     public static double ReadNumber(JsonElement element)
     {
+        // Fast path: short plain integers (most attribute values) without the general double parser.
+        ReadOnlySpan<byte> text = JsonMarshal.GetRawUtf8Value(element);
+        bool negative = text.Length > 0 && text[0] == (byte)'-';
+        ReadOnlySpan<byte> digits = negative ? text[1..] : text;
+        if (digits.Length is > 0 and <= 15)
+        {
+            long value = 0;
+            int i = 0;
+            for (; i < digits.Length; i++)
+            {
+                uint digit = (uint)(digits[i] - '0');
+                if (digit > 9)
+                {
+                    break;
+                }
+                value = (value * 10) + digit;
+            }
+            if (i == digits.Length)
+            {
+                return negative ? (value == 0 ? -0.0 : -value) : value;
+            }
+        }
         if (element.TryGetDouble(out double d))
         {
             return d;
         }
         // Out of double range: JavaScript reads it as an infinity.
-        ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(element);
-        return raw.Length > 0 && raw[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity;
+        return negative ? double.NegativeInfinity : double.PositiveInfinity;
     }
 
     /// <summary>The characters of a JSON string, decoded into <paramref name="scratch"/> when they fit and need no unescaping.</summary>
@@ -47,7 +68,7 @@ internal static class JsCoerce
         JsKind.Null or JsKind.False => false,
         JsKind.True or JsKind.Array or JsKind.Object => true,
         JsKind.Number => value.Number is double n && n != 0 && !double.IsNaN(n),
-        _ => JsonMarshal.GetRawUtf8Value(value.Element).Length > 2,
+        _ => !value.IsEmptyString,
     };
 
     /// <summary>JavaScript ToNumber.</summary>
@@ -64,7 +85,7 @@ internal static class JsCoerce
                 return value.Number;
             case JsKind.String:
                 Span<char> scratch = stackalloc char[ScratchChars];
-                return StringToNumber(GetChars(value.Element, scratch));
+                return StringToNumber(value.GetChars(scratch));
             case JsKind.Array:
                 return StringToNumber(ToJsString(value));
             default:
@@ -81,7 +102,7 @@ internal static class JsCoerce
         switch (value.Kind)
         {
             case JsKind.String:
-                return GetChars(value.Element, scratch);
+                return value.GetChars(scratch);
             case JsKind.Null:
                 return "null";
             case JsKind.True:
@@ -114,7 +135,7 @@ internal static class JsCoerce
             case JsKind.Number:
                 return NumberToString(value.Number);
             case JsKind.String:
-                return value.Element.GetString() ?? string.Empty;
+                return value.GetString();
             case JsKind.Array:
                 var sb = new StringBuilder();
                 bool first = true;

@@ -14,32 +14,40 @@ internal enum JsKind : byte
     Object,
 }
 
-/// <summary>A value a condition is evaluated against: a JSON element, or a number computed by <c>$size</c>.</summary>
+/// <summary>
+/// A value a condition is evaluated against: a JSON element, a number computed by <c>$size</c>, or a string
+/// supplied from outside the attributes (the user id standing in for a missing <c>id</c>).
+/// </summary>
 internal readonly struct JsOperand
 {
     public readonly JsonElement Element;
+    private readonly string? _text;
     private readonly double _number;
     private readonly bool _synthetic;
 
     public JsOperand(JsonElement element)
     {
         Element = element;
+        _text = null;
         _number = 0;
         _synthetic = false;
     }
 
-    private JsOperand(double number)
+    private JsOperand(double number, string? text)
     {
         Element = default;
+        _text = text;
         _number = number;
         _synthetic = true;
     }
 
     public static JsOperand Null => default;
 
-    public static JsOperand FromNumber(double number) => new(number);
+    public static JsOperand FromNumber(double number) => new(number, null);
 
-    public JsKind Kind => _synthetic ? JsKind.Number : Element.ValueKind switch
+    public static JsOperand FromString(string text) => new(0, text);
+
+    public JsKind Kind => _synthetic ? (_text is null ? JsKind.Number : JsKind.String) : Element.ValueKind switch
     {
         JsonValueKind.String => JsKind.String,
         JsonValueKind.Number => JsKind.Number,
@@ -52,4 +60,16 @@ internal readonly struct JsOperand
 
     /// <summary>The numeric value; only for <see cref="JsKind.Number"/>.</summary>
     public double Number => _synthetic ? _number : JsCoerce.ReadNumber(Element);
+
+    /// <summary>The characters of a string value (decoded into <paramref name="scratch"/> when possible); only for <see cref="JsKind.String"/>.</summary>
+    public ReadOnlySpan<char> GetChars(Span<char> scratch) => _text is not null ? _text : JsCoerce.GetChars(Element, scratch);
+
+    /// <summary>The string value (allocating); only for <see cref="JsKind.String"/>.</summary>
+    public string GetString() => _text ?? Element.GetString() ?? string.Empty;
+
+    /// <summary>True when the string value equals <paramref name="text"/> (given also as UTF-8); only for <see cref="JsKind.String"/>.</summary>
+    public bool StringEquals(string text, byte[] utf8) => _text is not null ? _text == text : Element.ValueEquals(utf8);
+
+    /// <summary>True for an empty string value; only for <see cref="JsKind.String"/>.</summary>
+    public bool IsEmptyString => _text is not null ? _text.Length == 0 : Element.ValueEquals(ReadOnlySpan<byte>.Empty);
 }

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 
 namespace Expothesis.Fast.Storage.Assignment.Internal;
@@ -5,11 +6,14 @@ namespace Expothesis.Fast.Storage.Assignment.Internal;
 /// <summary>A condition operand reduced to what JavaScript's operators see: its kind, ToPrimitive string and ToNumber.</summary>
 internal sealed class JsPrimitive
 {
+    private readonly byte[]? _utf8;
+
     private JsPrimitive(JsKind kind, string? str, double number)
     {
         Kind = kind;
         String = str;
         Number = number;
+        _utf8 = str is null ? null : Encoding.UTF8.GetBytes(str);
     }
 
     public JsKind Kind { get; }
@@ -43,7 +47,7 @@ internal sealed class JsPrimitive
         {
             JsKind.Null or JsKind.True or JsKind.False => kind == Kind,
             JsKind.Number => kind == JsKind.Number && value.Number == Number,
-            JsKind.String => kind == JsKind.String && value.Element.ValueEquals(String),
+            JsKind.String => kind == JsKind.String && value.StringEquals(String!, _utf8!),
             _ => false,
         };
     }
@@ -55,6 +59,7 @@ internal sealed class JsValueSet
     private const int LinearLimit = 4;
 
     private readonly string[] _strings;
+    private readonly byte[][] _utf8Strings;
     private readonly HashSet<string>.AlternateLookup<ReadOnlySpan<char>>? _stringLookup;
     private readonly double[] _numbers;
     private readonly bool _hasNull;
@@ -92,6 +97,7 @@ internal sealed class JsValueSet
             }
         }
         _strings = [.. strings];
+        _utf8Strings = Array.ConvertAll(_strings, Encoding.UTF8.GetBytes);
         _numbers = [.. numbers];
         if (!insensitive && _strings.Length > LinearLimit)
         {
@@ -106,7 +112,7 @@ internal sealed class JsValueSet
             case JsKind.String:
                 if (_insensitive)
                 {
-                    ReadOnlySpan<char> chars = JsCoerce.GetChars(value.Element, scratch);
+                    ReadOnlySpan<char> chars = value.GetChars(scratch);
                     foreach (string s in _strings)
                     {
                         if (Ordinal.EqualsLowered(chars, s))
@@ -118,11 +124,11 @@ internal sealed class JsValueSet
                 }
                 if (_stringLookup is { } lookup)
                 {
-                    return lookup.Contains(JsCoerce.GetChars(value.Element, scratch));
+                    return lookup.Contains(value.GetChars(scratch));
                 }
-                foreach (string s in _strings)
+                for (int i = 0; i < _strings.Length; i++)
                 {
-                    if (value.Element.ValueEquals(s))
+                    if (value.StringEquals(_strings[i], _utf8Strings[i]))
                     {
                         return true;
                     }
@@ -211,7 +217,9 @@ internal abstract class JsStructure
 
     private sealed class StringStructure(string text) : JsStructure
     {
-        public override bool EqualTo(in JsOperand value) => value.Kind == JsKind.String && value.Element.ValueEquals(text);
+        private readonly byte[] _utf8 = Encoding.UTF8.GetBytes(text);
+
+        public override bool EqualTo(in JsOperand value) => value.Kind == JsKind.String && value.StringEquals(text, _utf8);
     }
 
     private sealed class ArrayStructure(JsStructure[] items) : JsStructure

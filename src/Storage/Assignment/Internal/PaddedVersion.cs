@@ -26,7 +26,7 @@ internal static class PaddedVersion
     {
         ReadOnlySpan<char> input = value.Kind switch
         {
-            JsKind.String => JsCoerce.GetChars(value.Element, scratch),
+            JsKind.String => value.GetChars(scratch),
             JsKind.Number => JsCoerce.ToJsChars(value, scratch),
             _ => default,
         };

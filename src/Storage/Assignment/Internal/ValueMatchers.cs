@@ -38,6 +38,7 @@ internal sealed class AllOfMatcher(ValueMatcher[] items) : ValueMatcher
 internal sealed class StringEqualsMatcher : ValueMatcher
 {
     private readonly string _expected;
+    private readonly byte[] _expectedUtf8;
     private readonly double _asNumber;
     private readonly bool _insensitive;
 
@@ -45,6 +46,7 @@ internal sealed class StringEqualsMatcher : ValueMatcher
     {
         _insensitive = insensitive;
         _expected = insensitive ? expected.ToLowerInvariant() : expected;
+        _expectedUtf8 = System.Text.Encoding.UTF8.GetBytes(_expected);
         // A number equals the string only when the string is that number's canonical JavaScript form.
         double n = JsCoerce.StringToNumber(_expected);
         _asNumber = double.IsFinite(n) && JsCoerce.NumberToString(n) == _expected ? n : double.NaN;
@@ -56,7 +58,7 @@ internal sealed class StringEqualsMatcher : ValueMatcher
         switch (value.Kind)
         {
             case JsKind.String when !_insensitive:
-                return value.Element.ValueEquals(_expected);
+                return value.StringEquals(_expected, _expectedUtf8);
             case JsKind.Number:
                 return value.Number == _asNumber;
             case JsKind.Null:
@@ -207,7 +209,7 @@ internal sealed class ElemMatchMatcher(ValueMatcher? valueCondition, ConditionNo
             {
                 continue;
             }
-            if (valueCondition is not null ? valueCondition.Matches(element) : objectCondition!.Evaluate(item))
+            if (valueCondition is not null ? valueCondition.Matches(element) : objectCondition!.Evaluate(item, null))
             {
                 return true;
             }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Buffers.Binary;
 using System.Buffers.Text;
 using Expothesis.Fast.Storage.Ingest;
 
@@ -114,9 +113,10 @@ internal sealed class BlockDecoder : IDisposable
         var eventHashes = new ColumnReader(eventHashSpan);
         var values = new ColumnReader(Column(block, start, length, inScratch, ColumnId.Value));
         var timestamps = new ColumnReader(Column(block, start, length, inScratch, ColumnId.Timestamp));
-        var experiments = new ColumnReader(Column(block, start, length, inScratch, ColumnId.Experiment));
-        var metrics = new ColumnReader(Column(block, start, length, inScratch, ColumnId.Metric));
-        var variants = new ColumnReader(Column(block, start, length, inScratch, ColumnId.Variant));
+        Span<int> dictionaries = stackalloc int[3 * SmallIntColumn.MaxDictionary];
+        var experiments = new SmallIntReader(Column(block, start, length, inScratch, ColumnId.Experiment), dictionaries[..SmallIntColumn.MaxDictionary], count);
+        var metrics = new SmallIntReader(Column(block, start, length, inScratch, ColumnId.Metric), dictionaries.Slice(SmallIntColumn.MaxDictionary, SmallIntColumn.MaxDictionary), count);
+        var variants = new SmallIntReader(Column(block, start, length, inScratch, ColumnId.Variant), dictionaries[(2 * SmallIntColumn.MaxDictionary)..], count);
         var unitFormat = new ColumnReader(Column(block, start, length, inScratch, ColumnId.UnitIdLengths));
         var unitBytesSpan = Column(block, start, length, inScratch, ColumnId.UnitIdBytes);
         var unitBytes = new ColumnReader(unitBytesSpan);
@@ -127,7 +127,6 @@ internal sealed class BlockDecoder : IDisposable
         ReadOnlySpan<byte> prefix = default;
         ulong numberBase = 0;
         int width = 0;
-        ulong mask = 0;
         if (numeric)
         {
             prefix = unitFormat.ReadBytes(unitFormat.ReadLength());
@@ -137,11 +136,8 @@ internal sealed class BlockDecoder : IDisposable
             {
                 BlockErrors.Invalid("bad unit id frame");
             }
-            mask = width == 64 ? ulong.MaxValue : (1UL << width) - 1;
         }
-        ulong acc = 0;
-        int accBits = 0;
-        int packedOffset = 0;
+        var packedNumbers = new BitUnpacker(unitBytesSpan, width);
 
         long timestamp = 0;
         long minTs = long.MaxValue, maxTs = long.MinValue;
@@ -155,11 +151,11 @@ internal sealed class BlockDecoder : IDisposable
             r.TimestampMs = timestamp;
             minTs = Math.Min(minTs, timestamp);
             maxTs = Math.Max(maxTs, timestamp);
-            r.Experiment = experiments.ReadZigZagInt32();
+            r.Experiment = experiments.Read();
             minExp = Math.Min(minExp, r.Experiment);
             maxExp = Math.Max(maxExp, r.Experiment);
-            r.Metric = metrics.ReadZigZagInt16();
-            r.Variant = variants.ReadZigZagInt16();
+            r.Metric = ToInt16(metrics.Read());
+            r.Variant = ToInt16(variants.Read());
             if (r.Metric == BlockFormat.AuxMetric)
             {
                 aux++;
@@ -167,26 +163,7 @@ internal sealed class BlockDecoder : IDisposable
 
             if (numeric)
             {
-                ulong delta;
-                if (width == 0)
-                {
-                    delta = 0;
-                }
-                else if (accBits >= width)
-                {
-                    delta = acc & mask;
-                    acc = width == 64 ? 0 : acc >> width;
-                    accBits -= width;
-                }
-                else
-                {
-                    ulong next = ReadWord(unitBytesSpan, packedOffset);
-                    packedOffset += 8;
-                    delta = (acc | (next << accBits)) & mask;
-                    int used = width - accBits;
-                    acc = used == 64 ? 0 : next >> used;
-                    accBits = 64 - used;
-                }
+                ulong delta = packedNumbers.Get();
                 ulong number = numberBase + delta;
                 if (number < numberBase)
                 {
@@ -249,17 +226,12 @@ internal sealed class BlockDecoder : IDisposable
         return mantissa / ValueCodec.Pow10[k];
     }
 
-    private static ulong ReadWord(ReadOnlySpan<byte> span, int offset)
+    private static short ToInt16(int value)
     {
-        if (offset + 8 <= span.Length)
+        if (value is < short.MinValue or > short.MaxValue)
         {
-            return BinaryPrimitives.ReadUInt64LittleEndian(span[offset..]);
+            BlockErrors.Invalid("value out of range");
         }
-        ulong word = 0;
-        for (int shift = 0; offset < span.Length; offset++, shift += 8)
-        {
-            word |= (ulong)span[offset] << shift;
-        }
-        return word;
+        return (short)value;
     }
 }

@@ -20,6 +20,9 @@ internal sealed class BlockEncoder : IDisposable
     private readonly ColumnBuffer[] _columns = new ColumnBuffer[BlockFormat.ColumnCount];
     private readonly ColumnBuffer _unitFormat = new(64);
     private readonly ColumnBuffer _unitPacked = new();
+    private readonly SmallIntColumn _experiments = new();
+    private readonly SmallIntColumn _metrics = new();
+    private readonly SmallIntColumn _variants = new();
     private readonly byte[] _prefix = new byte[MaxPrefixBytes];
     private ulong[] _numbers = ArrayPool<ulong>.Shared.Rent(1024);
     private int _prefixLength;
@@ -59,6 +62,9 @@ internal sealed class BlockEncoder : IDisposable
         {
             c.Clear();
         }
+        _experiments.Clear();
+        _metrics.Clear();
+        _variants.Clear();
         _count = 0;
         _aux = 0;
         _numeric = true;
@@ -90,13 +96,13 @@ internal sealed class BlockEncoder : IDisposable
             ArrayPool<ulong>.Shared.Return(_numbers);
             _numbers = bigger;
         }
+        _experiments.EnsureCapacity(_count + records.Length);
+        _metrics.EnsureCapacity(_count + records.Length);
+        _variants.EnsureCapacity(_count + records.Length);
         var unitHash = _columns[(int)ColumnId.UnitHash];
         var eventHash = _columns[(int)ColumnId.EventIdHash];
         var value = _columns[(int)ColumnId.Value];
         var timestamp = _columns[(int)ColumnId.Timestamp];
-        var experiment = _columns[(int)ColumnId.Experiment];
-        var metric = _columns[(int)ColumnId.Metric];
-        var variant = _columns[(int)ColumnId.Variant];
         var unitLengths = _columns[(int)ColumnId.UnitIdLengths];
         var unitBytes = _columns[(int)ColumnId.UnitIdBytes];
         var eventLengths = _columns[(int)ColumnId.EventIdLengths];
@@ -123,11 +129,11 @@ internal sealed class BlockEncoder : IDisposable
             _previousTimestamp = r.TimestampMs;
             _minTimestamp = Math.Min(_minTimestamp, r.TimestampMs);
             _maxTimestamp = Math.Max(_maxTimestamp, r.TimestampMs);
-            experiment.WriteZigZag(r.Experiment);
+            _experiments.Add(r.Experiment);
             _minExperiment = Math.Min(_minExperiment, r.Experiment);
             _maxExperiment = Math.Max(_maxExperiment, r.Experiment);
-            metric.WriteZigZag(r.Metric);
-            variant.WriteZigZag(r.Variant);
+            _metrics.Add(r.Metric);
+            _variants.Add(r.Variant);
             if (r.Metric == BlockFormat.AuxMetric)
             {
                 _aux++;
@@ -156,6 +162,9 @@ internal sealed class BlockEncoder : IDisposable
         {
             throw new InvalidOperationException("An empty block cannot be encoded.");
         }
+        _experiments.Write(_columns[(int)ColumnId.Experiment]);
+        _metrics.Write(_columns[(int)ColumnId.Metric]);
+        _variants.Write(_columns[(int)ColumnId.Variant]);
         var flags = BlockFlags.None;
         if (_numeric)
         {
@@ -225,6 +234,9 @@ internal sealed class BlockEncoder : IDisposable
         }
         _unitFormat.Dispose();
         _unitPacked.Dispose();
+        _experiments.Dispose();
+        _metrics.Dispose();
+        _variants.Dispose();
         if (_numbers.Length > 0)
         {
             ArrayPool<ulong>.Shared.Return(_numbers);
@@ -313,31 +325,12 @@ internal sealed class BlockEncoder : IDisposable
         {
             return;
         }
-        var packed = _unitPacked.Reserve((int)(((long)_count * width + 7) / 8));
-        ulong acc = 0;
-        int accBits = 0;
-        int offset = 0;
+        var packer = new BitPacker(_unitPacked.Reserve(BitPacker.Size(_count, width)), width);
         for (int i = 0; i < _count; i++)
         {
-            ulong v = _numbers[i] - _minNumber;
-            acc |= v << accBits;
-            if (accBits + width >= 64)
-            {
-                BinaryPrimitives.WriteUInt64LittleEndian(packed[offset..], acc);
-                offset += 8;
-                int remaining = accBits + width - 64;
-                acc = remaining > 0 ? v >> (width - remaining) : 0;
-                accBits = remaining;
-            }
-            else
-            {
-                accBits += width;
-            }
+            packer.Put(_numbers[i] - _minNumber);
         }
-        for (int shift = 0; shift < accBits; shift += 8)
-        {
-            packed[offset++] = (byte)(acc >> shift);
-        }
+        packer.Finish();
     }
 }
 

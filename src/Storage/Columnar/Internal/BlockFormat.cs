@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
-using System.Diagnostics.CodeAnalysis;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -43,6 +43,14 @@ internal enum BlockFlags : ushort
 /// 136 u32 CRC32C over bytes [0,136) and the payload
 /// 140 payload: the columns' stored bytes in <see cref="ColumnId"/> order
 /// </code>
+/// Column encodings (before LZ4): unit hash and event id hash are 8 bytes per record, or empty when
+/// every hash equals XXH64 of the id bytes (0 for no event id) and is recomputed on decode; value is a
+/// varint of (zigzag(m) &lt;&lt; 3 | k) for value == m / 10^k (k &lt;= 6), or 7 and the raw 8 bytes;
+/// timestamp is the zigzag varint delta from the previous record (0 before the first); experiment,
+/// metric and variant are <see cref="SmallIntColumn"/>s (dictionary + bit-packed indexes); unit ids are
+/// varint lengths + bytes, or with <see cref="BlockFlags.NumericUnitIds"/> a shared prefix, a base and a
+/// width with the bit-packed (number - base) of each record; event ids are varint lengths + bytes, both
+/// columns empty when no record has one.
 /// </summary>
 internal static class BlockFormat
 {

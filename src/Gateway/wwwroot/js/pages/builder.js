@@ -300,7 +300,7 @@ export function renderBuilder(main) {
       problems.baseline_mean = kind === 'binary' ? 'Enter a baseline rate between 0 and 1.' : 'Enter a baseline mean > 0.';
     }
     if (!(req.mde > 0)) problems.mde = 'Enter an MDE > 0.';
-    if (!(req.alpha > 0 && req.alpha < 1)) problems.alpha = 'α must be between 0 and 1.';
+    if (!(req.alpha > 0 && req.alpha <= 0.5)) problems.alpha = 'α must be in (0, 0.5].';
     if (!(req.power > 0 && req.power < 1)) problems.power = 'Power must be between 0 and 1.';
     if (kind !== 'binary' && !(req.baseline_sd > 0)) problems.baseline_sd = `A ${kind} metric needs its baseline standard deviation.`;
     if (kind === 'binary' && !req.mde_relative && req.baseline_mean + req.mde >= 1) problems.mde = 'Baseline + MDE must stay below 1.';
@@ -452,13 +452,18 @@ export function renderBuilder(main) {
     if (!condition.ok) problems.push('condition');
     if (!refreshOverrides()) problems.push('overrides');
     const numbers = [['hypothesis.mde', inputs.mde, (x) => x > 0, 'Enter an MDE > 0.'],
-      ['hypothesis.alpha', inputs.alpha, (x) => x > 0 && x < 1, 'α must be between 0 and 1.'],
+      ['hypothesis.alpha', inputs.alpha, (x) => x > 0 && x <= 0.5, 'α must be in (0, 0.5].'],
       ['hypothesis.power', inputs.power, (x) => x > 0 && x < 1, 'Power must be between 0 and 1.'],
       ['assignment.coverage', inputs.coverage, (x) => x >= 0 && x <= 100, 'Coverage is 0–100%.']];
     for (const [name, el, ok, msg] of numbers) {
       const v = Number(el.value);
       if (el.value === '' || !ok(v)) { setError(name, [msg]); problems.push(name); } else setError(name, []);
     }
+    if (inputs.nsName.value.trim()) {
+      const start = Number(inputs.nsStart.value || 0);
+      const end = Number(inputs.nsEnd.value || 1);
+      if (!(start >= 0 && start < end && end <= 1)) { setError('assignment.namespace', ['Needs 0 ≤ start < end ≤ 1.']); problems.push('namespace'); } else setError('assignment.namespace', []);
+    } else setError('assignment.namespace', []);
     return { ok: problems.length === 0, condition: condition.value, overrides: parseOverrides().out };
   }
 

@@ -54,8 +54,8 @@ export function renderDetail(main, id) {
   window.addEventListener('resize', onResize);
 
   const header = h('div', { class: 'page-head', id: 'experiment-header' });
-  const liveIndicator = h('span', { class: 'live', id: 'live-indicator', 'data-state': 'idle', role: 'status', 'aria-live': 'polite' },
-    h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'label' }, 'Not live'));
+  const liveIndicator = h('span', { class: 'live', id: 'live-indicator', 'data-state': 'idle' },
+    h('span', { class: 'dot', 'aria-hidden': 'true' }), h('span', { class: 'label', role: 'status' }, 'Not live'), h('span', { class: 'age' }));
   const lifecycle = h('div', { class: 'lifecycle', id: 'lifecycle' });
   const lifecycleMessage = h('div', { id: 'lifecycle-message', role: 'alert' });
   const srmBanner = h('div', { class: 'banner warn', id: 'srm-banner', role: 'alert', hidden: true });
@@ -152,9 +152,11 @@ export function renderDetail(main, id) {
       reconnecting: 'Reconnecting…',
       offline: 'Offline: retrying',
     };
-    let text = labels[liveState] ?? liveState;
-    if (lastUpdate && liveState !== 'idle' && liveState !== 'final') text += ` · updated ${ago(lastUpdate)}`;
-    liveIndicator.querySelector('.label').textContent = text;
+    const label = liveIndicator.querySelector('.label');
+    const text = labels[liveState] ?? liveState;
+    if (label.textContent !== text) label.textContent = text;
+    liveIndicator.querySelector('.age').textContent =
+      lastUpdate && liveState !== 'idle' && liveState !== 'final' ? `· updated ${ago(lastUpdate)}` : '';
   }
 
   function connect() {
@@ -378,6 +380,10 @@ export function renderDetail(main, id) {
     if (!bandit && !experiment?.bandit) { banditPanel.hidden = true; return; }
     banditPanel.hidden = false;
     if (bandit) {
+      for (const p of bandit.history) {
+        if (!banditHistory.some((q) => q.t === p.t)) banditHistory.push(p);
+      }
+      banditHistory.sort((a, b) => a.t - b.t);
       const t = parseTime(bandit.updatedAt)?.getTime() ?? Date.now();
       const last = banditHistory[banditHistory.length - 1];
       const weights = Object.fromEntries(bandit.arms.map((a) => [a.variant, Number(a.weight)]));
@@ -401,7 +407,7 @@ export function renderDetail(main, id) {
         h('div', null,
           lineChart(series, { id: 'bandit-chart', width: banditPanel.clientWidth > 800 ? (widthOf(banditPanel) - 48) / 2 : widthOf(banditPanel) - 32, yMin: 0, yMax: 1, zero: false, yFormat: (v) => pct(v, 0), label: 'Bandit allocation weights over time' }),
           h('div', { class: 'legend' }, series.map((se) => h('span', { style: { '--c': se.color } }, se.name))),
-          h('p', { class: 'hint' }, 'Weights seen since this page opened.'))));
+          h('p', { class: 'hint' }, bandit?.history.length ? 'Allocation history from the server, then live updates.' : 'Weights seen since this page opened.'))));
   }
 
   // ---------- timeseries ----------
