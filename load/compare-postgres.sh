@@ -22,6 +22,10 @@ ONLY=""
 OUT=""
 RUNS=1
 SERVER_CORE="${SERVER_CORE:-0}"
+# Servers start with fully optimized JIT (no tiering): on a shared 2-core machine tier-up of hot methods takes longer
+# than a measurement, and the runs would measure tier-0 code. TIERED=1 keeps the runtime default.
+SERVER_ENV=(env DOTNET_TieredCompilation=0)
+[[ "${TIERED:-0}" == 1 ]] && SERVER_ENV=(env)
 LOAD_CORE="${LOAD_CORE:-1}"
 PG_PORT="${PG_PORT:-55432}"
 PEER_PORT="${PEER_PORT:-5091}"
@@ -129,7 +133,7 @@ start_system() { # system
   case "$1" in
     peer)
       psql_q "DROP TABLE IF EXISTS events; CHECKPOINT;" >/dev/null
-      taskset -c "$SERVER_CORE" dotnet "$PEER_DLL" --urls "http://127.0.0.1:$PEER_PORT" \
+      "${SERVER_ENV[@]}" taskset -c "$SERVER_CORE" dotnet "$PEER_DLL" --urls "http://127.0.0.1:$PEER_PORT" \
         --Peer:ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=64;Write Buffer Size=65536" \
         >"$WORK/peer.log" 2>&1 &
       SERVER_PID=$!
@@ -139,7 +143,7 @@ start_system() { # system
       ;;
     expothesis)
       rm -rf "$WORK/expothesis-data"; mkdir -p "$WORK/expothesis-data"
-      Expothesis__DataDirectory="$WORK/expothesis-data" Expothesis__Durability=fsync \
+      "${SERVER_ENV[@]}" Expothesis__DataDirectory="$WORK/expothesis-data" Expothesis__Durability=fsync \
         taskset -c "$SERVER_CORE" dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$EXP_PORT" \
         >"$WORK/expothesis.log" 2>&1 &
       SERVER_PID=$!
