@@ -7,6 +7,7 @@
 #                                 [--latency-duration 10] [--runs 1] [--out DIR] [--only expothesis|peer]
 #   --quick   200k events and shorter latency runs (a smoke run of the whole pipeline)
 #   --runs N  repeat everything N times (fresh data each time); the table shows medians
+#   --out DIR results go here; rows already in DIR/results.tsv are kept (e.g. --only peer, then --only expothesis)
 # Measures per system and event total: max events/s (closed model), events per total CPU-second (server + database
 # processes), bytes on disk per event, analysis latency over HTTP, and p99 batch latency in an open-model run at 70 %
 # of that system's max rate. Prints a comparison table with ratios and writes it as Markdown to DIR/compare.md.
@@ -174,7 +175,7 @@ SYSTEMS=(expothesis peer)
 [[ -n "$ONLY" ]] && SYSTEMS=("$ONLY")
 
 RESULTS="$OUT/results.tsv"
-printf 'run\tsystem\tevents\tevents_per_s\tevents_per_cpu_s\tcpu_s\tp99_ms_at_70\trate_70\tbytes_per_event\tanalysis_p50_ms\tanalysis_p99_ms\n' > "$RESULTS"
+[[ -f "$RESULTS" ]] || printf 'run\tsystem\tevents\tevents_per_s\tevents_per_cpu_s\tcpu_s\tp99_ms_at_70\trate_70\tbytes_per_event\tanalysis_p50_ms\tanalysis_p99_ms\n' > "$RESULTS"
 
 IFS=',' read -r -a EVENT_TOTALS <<< "$EVENTS"
 for run in $(seq "$RUNS"); do
