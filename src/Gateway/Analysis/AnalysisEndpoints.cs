@@ -1,4 +1,4 @@
-using System.Text;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Problems;
@@ -18,6 +18,7 @@ namespace Expothesis.Fast.Gateway.Analysis;
 /// </summary>
 public static class AnalysisEndpoints
 {
+    private static readonly ConditionalWeakTable<IServiceProvider, object> s_mapped = [];
     private static readonly byte[] s_eventPrefix = "event: analysis\ndata: "u8.ToArray();
     private static readonly byte[] s_eventSuffix = "\n\n"u8.ToArray();
     private static readonly byte[] s_keepAlive = ": keep-alive\n\n"u8.ToArray();
@@ -37,9 +38,20 @@ public static class AnalysisEndpoints
         return services;
     }
 
-    /// <summary>Maps the analysis endpoints (read scope).</summary>
+    /// <summary>Maps the analysis endpoints (read scope); a second call on the same app does nothing.</summary>
     public static IEndpointRouteBuilder MapAnalysisEndpoints(this IEndpointRouteBuilder app)
     {
+        ArgumentNullException.ThrowIfNull(app);
+        lock (s_mapped)
+        {
+            if (s_mapped.TryGetValue(app.ServiceProvider, out _))
+            {
+                return app;
+            }
+
+            s_mapped.Add(app.ServiceProvider, s_mapped);
+        }
+
         var group = app.MapGroup("/api/v1/experiments").WithTags("Analysis");
 
         group.MapGet("/{experiment}/analysis", static (string experiment, string? alpha, string? engine, string? sequential, string? correction, HttpContext context) =>

@@ -142,7 +142,7 @@ public sealed class Assigner
     [SkipLocalsInit]
     private void Record(AssignmentTarget target, ReadOnlySpan<char> unitId, int variant)
     {
-        int max = Encoding.UTF8.GetMaxByteCount(unitId.Length);
+        int max = unitId.Length <= StackIdBytes / 3 ? StackIdBytes : Encoding.UTF8.GetByteCount(unitId);
         Span<byte> utf8 = max <= StackIdBytes ? stackalloc byte[StackIdBytes] : new byte[max];
         int n = Encoding.UTF8.GetBytes(unitId, utf8);
         ReadOnlySpan<byte> id = utf8[..n];

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.Channels;
@@ -369,6 +370,10 @@ public sealed partial class ColumnLog : IEventArchiveLog
                     offset += header.BlockLength;
                     continue;
                 }
+                if (IsOtherVersionBlock(reader, offset, out int version))
+                {
+                    throw new ColumnLogCorruptionException(segment.Start + offset, $"intact block of unsupported format version {version}");
+                }
                 if (!last)
                 {
                     throw new ColumnLogCorruptionException(segment.Start + offset, "bad block in a segment that is not the last");
@@ -403,10 +408,30 @@ public sealed partial class ColumnLog : IEventArchiveLog
         return block.Length == header.BlockLength && BlockFormat.CrcMatches(block);
     }
 
+    /// <summary>A block with a valid CRC written in another format version: never cut off as a torn tail.</summary>
+    private static bool IsOtherVersionBlock(SegmentReader reader, long offset, out int version)
+    {
+        version = 0;
+        var head = reader.Read(offset, BlockFormat.HeaderSize);
+        if (head.Length < BlockFormat.HeaderSize || BinaryPrimitives.ReadUInt32LittleEndian(head) != BlockFormat.Magic)
+        {
+            return false;
+        }
+        version = BinaryPrimitives.ReadUInt16LittleEndian(head[4..]);
+        long payload = BinaryPrimitives.ReadInt32LittleEndian(head[16..]);
+        if (version == BlockFormat.Version || payload < 0 || payload > BlockFormat.MaxPayloadBytes
+            || offset + BlockFormat.HeaderSize + payload > reader.Limit)
+        {
+            return false;
+        }
+        var block = reader.Read(offset, (int)(BlockFormat.HeaderSize + payload));
+        return block.Length == BlockFormat.HeaderSize + payload && BlockFormat.CrcMatches(block);
+    }
+
     private static long FindValidBlock(SegmentReader reader, long from)
     {
         Span<byte> magic = stackalloc byte[4];
-        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(magic, BlockFormat.Magic);
+        BinaryPrimitives.WriteUInt32LittleEndian(magic, BlockFormat.Magic);
         for (long offset = from; offset + BlockFormat.HeaderSize <= reader.Limit; offset++)
         {
             var head = reader.Read(offset, 4);

@@ -157,18 +157,20 @@ public sealed partial class IngestEngine
 
     private async Task CheckpointLockedAsync(CancellationToken ct)
     {
+        // Cancellable until the store checkpoint starts; from there it runs to the end.
+        ct.ThrowIfCancellationRequested();
         if (_lastAppend is { } last)
         {
             await last.ConfigureAwait(false);
         }
         ThrowIfFaulted();
         long position = _log.DurablePosition;
-        var token = await _store.CheckpointAsync(ct).ConfigureAwait(false);
+        var token = await _store.CheckpointAsync().ConfigureAwait(false);
         long sequence = ++_checkpointSequence;
         string name = CheckpointFile.FileName(sequence);
         CheckpointFile.Write(Path.Combine(CheckpointDir, name), sequence, _generation, token, position, _shards, _stored);
         string current = Path.Combine(_options.Directory!, CurrentFile);
-        await File.WriteAllTextAsync(current + ".tmp", name, ct).ConfigureAwait(false);
+        await File.WriteAllTextAsync(current + ".tmp", name, CancellationToken.None).ConfigureAwait(false);
         File.Move(current + ".tmp", current, overwrite: true);
         CheckpointPosition = position;
         Interlocked.Increment(ref Counters._checkpoints);

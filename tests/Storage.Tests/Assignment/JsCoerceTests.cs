@@ -77,3 +77,25 @@ public sealed class CoarseClockTests
         Assert.InRange(coarse, before - 1000, after + 1000);
     }
 }
+
+public sealed class JsonNumberReadingTests
+{
+    [Theory]
+    [InlineData("0", 0)]
+    [InlineData("-0", -0.0)]
+    [InlineData("7", 7)]
+    [InlineData("-123", -123)]
+    [InlineData("999999999999999", 999999999999999)]
+    [InlineData("9999999999999999", 9999999999999999)]
+    [InlineData("12345678901234567890", 12345678901234567890.0)]
+    [InlineData("1.5", 1.5)]
+    [InlineData("-2e3", -2000)]
+    [InlineData("1E2", 100)]
+    [InlineData("1e400", double.PositiveInfinity)]
+    [InlineData("-1e400", double.NegativeInfinity)]
+    public void Json_numbers_read_as_doubles(string json, double expected)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        Assert.Equal(expected, JsCoerce.ReadNumber(document.RootElement));
+    }
+}

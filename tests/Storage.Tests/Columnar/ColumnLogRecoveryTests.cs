@@ -141,6 +141,23 @@ public sealed class ColumnLogRecoveryTests
     }
 
     [Fact]
+    public async Task An_intact_last_block_of_another_format_version_is_an_error_not_a_torn_tail()
+    {
+        using var dir = new TempDirectory();
+        var (ends, _) = await WriteBlocksAsync(dir.Path, 2);
+        string segment = dir.Segments().Single();
+        var bytes = await File.ReadAllBytesAsync(segment);
+        var block = bytes.AsSpan((int)ends[0], (int)(ends[1] - ends[0]));
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt16LittleEndian(block[4..], 99);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(block[136..], Expothesis.Fast.Storage.Columnar.Internal.BlockFormat.ComputeCrc(block));
+        await File.WriteAllBytesAsync(segment, bytes);
+        var e = Assert.Throws<ColumnLogCorruptionException>(() => ColumnLog.Open(dir.Path, Durability.Fsync));
+        Assert.Equal(ends[0], e.Position);
+        Assert.Contains("version 99", e.Message, StringComparison.Ordinal);
+        Assert.Equal(ends[1], new FileInfo(segment).Length);
+    }
+
+    [Fact]
     public async Task Garbage_after_the_last_block_is_cut_off()
     {
         using var dir = new TempDirectory();

@@ -17,13 +17,34 @@ internal static class JsCoerce
 
     public static double ReadNumber(JsonElement element)
     {
+        // Fast path: short plain integers (most attribute values) without the general double parser.
+        ReadOnlySpan<byte> text = JsonMarshal.GetRawUtf8Value(element);
+        bool negative = text.Length > 0 && text[0] == (byte)'-';
+        ReadOnlySpan<byte> digits = negative ? text[1..] : text;
+        if (digits.Length is > 0 and <= 15)
+        {
+            long value = 0;
+            int i = 0;
+            for (; i < digits.Length; i++)
+            {
+                uint digit = (uint)(digits[i] - '0');
+                if (digit > 9)
+                {
+                    break;
+                }
+                value = (value * 10) + digit;
+            }
+            if (i == digits.Length)
+            {
+                return negative ? (value == 0 ? -0.0 : -value) : value;
+            }
+        }
         if (element.TryGetDouble(out double d))
         {
             return d;
         }
         // Out of double range: JavaScript reads it as an infinity.
-        ReadOnlySpan<byte> raw = JsonMarshal.GetRawUtf8Value(element);
-        return raw.Length > 0 && raw[0] == (byte)'-' ? double.NegativeInfinity : double.PositiveInfinity;
+        return negative ? double.NegativeInfinity : double.PositiveInfinity;
     }
 
     /// <summary>The characters of a JSON string, decoded into <paramref name="scratch"/> when they fit and need no unescaping.</summary>

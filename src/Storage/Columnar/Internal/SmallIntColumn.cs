@@ -15,19 +15,29 @@ internal sealed class SmallIntColumn : IDisposable
     public const byte VarintMode = 0;
     public const byte DictionaryMode = 1;
 
+    /// <summary>Values in [-Bias, 256 - Bias) find their dictionary slot (index + 1, 0 = none) without a branchy search.</summary>
+    private const int Bias = 2;
+
     private readonly int[] _dictionary = new int[MaxDictionary];
+    private readonly byte[] _slots = new byte[256];
     private int[] _values = ArrayPool<int>.Shared.Rent(1024);
     private byte[] _indexes = ArrayPool<byte>.Shared.Rent(1024);
     private int _dictionaryCount;
-    private int _lastIndex;
     private bool _overflow;
     private int _count;
 
     public void Clear()
     {
+        for (int i = 0; i < _dictionaryCount; i++)
+        {
+            uint key = (uint)(_dictionary[i] + Bias);
+            if (key < (uint)_slots.Length)
+            {
+                _slots[key] = 0;
+            }
+        }
         _count = 0;
         _dictionaryCount = 0;
-        _lastIndex = 0;
         _overflow = false;
     }
 
@@ -44,15 +54,13 @@ internal sealed class SmallIntColumn : IDisposable
     public void Add(int value)
     {
         _values[_count] = value;
-        if (!_overflow)
+        uint key = (uint)(value + Bias);
+        int slot = key < (uint)_slots.Length ? _slots[key] : 0;
+        if (slot == 0)
         {
-            if (_dictionaryCount == 0 || _dictionary[_lastIndex] != value)
-            {
-                _lastIndex = IndexOf(value);
-            }
-            _indexes[_count] = (byte)_lastIndex;
+            slot = AddSlow(value);
         }
-        _count++;
+        _indexes[_count++] = (byte)(slot - 1);
     }
 
     /// <summary>Bits of a dictionary index for <paramref name="entries"/> entries.</summary>
@@ -100,22 +108,33 @@ internal sealed class SmallIntColumn : IDisposable
         }
     }
 
-    private int IndexOf(int value)
+    /// <summary>Finds or adds <paramref name="value"/>; returns its index + 1 (1 once the dictionary overflowed).</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private int AddSlow(int value)
     {
+        if (_overflow)
+        {
+            return 1;
+        }
         for (int i = 0; i < _dictionaryCount; i++)
         {
             if (_dictionary[i] == value)
             {
-                return i;
+                return i + 1;
             }
         }
         if (_dictionaryCount == MaxDictionary)
         {
             _overflow = true;
-            return 0;
+            return 1;
         }
-        _dictionary[_dictionaryCount] = value;
-        return _dictionaryCount++;
+        _dictionary[_dictionaryCount++] = value;
+        uint key = (uint)(value + Bias);
+        if (key < (uint)_slots.Length)
+        {
+            _slots[key] = (byte)_dictionaryCount;
+        }
+        return _dictionaryCount;
     }
 
     private static void Grow<T>(ref T[] array, int count)

@@ -46,14 +46,23 @@ internal sealed class UnitStore : IDisposable
         => _kv.For(_functions).NewSession<UnitFunctions>();
 
     /// <summary>Takes a fold-over full checkpoint; no session may be operating.</summary>
-    public async Task<Guid> CheckpointAsync(CancellationToken ct)
+    /// <remarks>Not cancellable once started: a half-awaited checkpoint would block the next one.</remarks>
+    public async Task<Guid> CheckpointAsync()
     {
-        var (success, token) = await _kv.TakeFullCheckpointAsync(CheckpointType.FoldOver, ct).ConfigureAwait(false);
-        if (!success)
+        for (int attempt = 0; ; attempt++)
         {
-            throw new InvalidOperationException("The unit-state store refused a checkpoint.");
+            var (success, token) = await _kv.TakeFullCheckpointAsync(CheckpointType.FoldOver, CancellationToken.None).ConfigureAwait(false);
+            if (success)
+            {
+                return token;
+            }
+            if (attempt == 3)
+            {
+                throw new InvalidOperationException("The unit-state store refused a checkpoint.");
+            }
+            // Another checkpoint is still running: let it finish, then take ours.
+            await _kv.CompleteCheckpointAsync(CancellationToken.None).ConfigureAwait(false);
         }
-        return token;
     }
 
     public void Recover(Guid token) => _kv.Recover(token);
