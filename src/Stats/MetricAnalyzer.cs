@@ -94,6 +94,7 @@ public static class MetricAnalyzer
     /// <summary>Analyzes one metric.</summary>
     public static MetricAnalysisResult Analyze(MetricType type, ReadOnlySpan<VariantMoments> variants, AnalysisOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         double alpha = options.Alpha is > 0 and < 1 ? options.Alpha : 0.05;
         double tuning = options.SequentialTuning > 0 && double.IsFinite(options.SequentialTuning) ? options.SequentialTuning : 5000;
         bool binary = type == MetricType.Binary;

@@ -214,4 +214,19 @@ public sealed class ReferenceTests
         Assert.Equal(Reference.SampleSize_D02a01p09, SampleSize.ForEffectSize(0.2, 0.01, 0.9));
         Assert.Equal(Reference.SampleSize_Binary50to55, SampleSize.Binary(0.5, 0.55, 0.1, 0.95));
     }
+
+    [Fact]
+    public void Student_t_quantiles_and_tails_match_scipy()
+    {
+        foreach (var (df, p, t) in Reference.StudentQuantiles)
+        {
+            Approx.Equal(t, Internal.Distributions.StudentQuantile(p, df));
+            Approx.Equal(-t, Internal.Distributions.StudentQuantile(1 - p, df));
+        }
+
+        foreach (var (df, t, p) in Reference.StudentTails)
+        {
+            Approx.Equal(p, Internal.Distributions.StudentTwoSided(t, df));
+        }
+    }
 }

@@ -177,4 +177,8 @@ internal static class Reference
     public const long SampleSize_D02a01p09 = 744;
     // ceil(NormalIndPower().solve_power(effect_size=proportion_effectsize(0.55, 0.5), alpha=0.1, power=0.95, ratio=1)) = ceil(2157.2003723683147)
     public const long SampleSize_Binary50to55 = 2158;
+    // (df, p, scipy.optimize.brentq(lambda x: scipy.stats.t.sf(x, df) - (1 - p), 0.1, 50, xtol=1e-15, rtol=8.9e-16))
+    public static readonly (double Df, double P, double T)[] StudentQuantiles = [(3, 0.9, 1.637744353696209), (3, 0.975, 3.1824463052837078), (3, 0.995, 5.840909309733354), (4.5, 0.9, 1.5008853175085568), (4.5, 0.975, 2.6589123472044025), (4.5, 0.995, 4.272823993011292), (10, 0.9, 1.3721836411103356), (10, 0.975, 2.2281388519862726), (10, 0.995, 3.169272672616951), (774, 0.9, 1.2826462978231021), (774, 0.975, 1.9630336513864195), (774, 0.995, 2.582196205768066), (1000000.0, 0.9, 1.2815524121299386), (1000000.0, 0.975, 1.9599663568141064), (1000000.0, 0.995, 2.575834220105334)];
+    // (df, t, 2 * scipy.stats.t.sf(|t|, df))
+    public static readonly (double Df, double T, double P)[] StudentTails = [(5, 12.0, 7.089492517161528e-05), (774, 6.5, 1.4384459309190318e-10), (30, 0.3, 0.7662461052843528)];
 }
