@@ -5,6 +5,7 @@ using Expothesis.Fast.Gateway.Assignment;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Experiments;
 using Expothesis.Fast.Gateway.Health;
+using Expothesis.Fast.Gateway.Ingest;
 using Expothesis.Fast.Gateway.Metrics;
 using Expothesis.Fast.Gateway.Ofrep;
 using Expothesis.Fast.Gateway.Problems;
@@ -103,6 +104,7 @@ public static partial class GatewayHost
         services.TryAddSingleton(static sp => new Assigner(sp.GetRequiredService<IAssignmentRecorder>()));
         services.AddHostedService<EngineRecoveryService>();
         services.AddAnalysis();
+        services.AddEventIngest(configuration);
         return services;
     }
 
@@ -128,6 +130,7 @@ public static partial class GatewayHost
         app.MapExperimentEndpoints();
         app.MapAssignmentEndpoints();
         app.MapOfrepEndpoints();
+        app.MapEventEndpoints();
         app.MapAnalysisEndpoints();
         return app;
     }

@@ -30,6 +30,7 @@ internal sealed class GatewayServer : IAsyncDisposable
             "--Expothesis:Durability=none",
             "--Expothesis:Shards=2",
             "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             .. extraArgs ?? [],
         ];
         var app = GatewayHost.Build(GatewayHost.CreateBuilder(args));

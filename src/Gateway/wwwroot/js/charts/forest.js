@@ -72,7 +72,7 @@ export function forestPlot(rows, { id = 'forest-plot', width = 760 } = {}) {
       g.append(s('rect', { x: px - 5, y: cy - 5, width: 10, height: 10, fill: color, class: 'point' }));
     }
     g.append(s('text', { x: WIDTH - VALUE_W + 10, y: cy + 4, fill: color, 'font-weight': r.state === 'neutral' ? '400' : '700' },
-      narrow ? signedPct(r.lift) : `${signedPct(r.lift)} [${signedPct(a, 1)}, ${signedPct(b, 1)}]`));
+      !Number.isFinite(r.lift) ? 'n/a (no baseline rate)' : narrow ? signedPct(r.lift) : `${signedPct(r.lift)} [${signedPct(a, 1)}, ${signedPct(b, 1)}]`));
     svg.append(g);
   });
   return svg;
