@@ -50,3 +50,25 @@ public sealed class ConditionUserIdTests
         Assert.Equal(AssignmentReason.ConditionFailed, assigner.Assign(target, "other", default, false).Reason);
     }
 }
+
+public sealed class ConditionConcurrencyTests
+{
+    [Fact]
+    public void A_compiled_condition_is_evaluated_safely_from_many_threads()
+    {
+        TargetingCondition condition = TargetingCondition.Parse(
+            """{"country":{"$in":["US","CA","DE","FR","GB","NL"]},"ua":{"$regex":"Mobile"},"v":{"$vgte":"2.0.0"},"tags":{"$elemMatch":{"$eq":"beta"}}}""");
+        using JsonDocument pass = JsonDocument.Parse("""{"country":"NL","ua":"Android Mobile","v":"2.1.0","tags":["a","beta"]}""");
+        using JsonDocument fail = JsonDocument.Parse("""{"country":"NL","ua":"Desktop","v":"2.1.0","tags":["a","beta"]}""");
+        int wrong = 0;
+        Parallel.For(0, 20_000, i =>
+        {
+            bool expected = i % 2 == 0;
+            if (condition.Evaluate(expected ? pass.RootElement : fail.RootElement) != expected)
+            {
+                Interlocked.Increment(ref wrong);
+            }
+        });
+        Assert.Equal(0, wrong);
+    }
+}
