@@ -255,3 +255,20 @@ public sealed class ColumnLogRecoveryTests
         }
     }
 }
+
+public sealed class NativeFileTests
+{
+    [Fact]
+    public void Data_sync_of_a_file_and_sync_of_its_directory_go_through_libc()
+    {
+        using var dir = new TempDirectory();
+        string path = Path.Combine(dir.Path, "f");
+        using (var handle = File.OpenHandle(path, FileMode.CreateNew, FileAccess.ReadWrite))
+        {
+            RandomAccess.Write(handle, "data"u8, 0);
+            Expothesis.Fast.Storage.Columnar.Internal.NativeFile.DataSync(handle);
+        }
+        Expothesis.Fast.Storage.Columnar.Internal.NativeFile.SyncDirectory(dir.Path);
+        Assert.Equal(4, new FileInfo(path).Length);
+    }
+}

@@ -6,8 +6,8 @@ namespace Expothesis.Fast.Storage.Columnar.Internal;
 /// <summary>fdatasync of a file and fsync of a directory entry, through libc (Linux).</summary>
 internal static partial class NativeFile
 {
+    private const string Libc = "libc.so.6";
     private const int ReadOnly = 0;
-    private const int Directory = 0x10000; // O_DIRECTORY on Linux
 
     /// <summary>Flushes the file's data (and the metadata needed to read it) to the device.</summary>
     public static void DataSync(SafeFileHandle handle)
@@ -33,7 +33,7 @@ internal static partial class NativeFile
     /// <summary>Makes the directory's entries (a new segment file) durable. Best effort where unsupported.</summary>
     public static void SyncDirectory(string path)
     {
-        int fd = open(path, ReadOnly | Directory);
+        int fd = open(path, ReadOnly);
         if (fd < 0)
         {
             return;
@@ -51,15 +51,15 @@ internal static partial class NativeFile
         }
     }
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(Libc, SetLastError = true)]
     private static partial int fdatasync(int fd);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(Libc, SetLastError = true)]
     private static partial int fsync(int fd);
 
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    [LibraryImport(Libc, StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int open(string path, int flags);
 
-    [LibraryImport("libc", SetLastError = true)]
+    [LibraryImport(Libc, SetLastError = true)]
     private static partial int close(int fd);
 }
