@@ -26,6 +26,8 @@ public sealed partial class IngestEngine
     /// accepted records that changed state are appended to the log, and the call completes when they are
     /// durable. When <see cref="IngestEngineOptions.QueueCapacity"/> batches are already admitted, answers
     /// <see cref="IngestStatus.QueueFull"/> and applies nothing. The batch may be reused once this completes.
+    /// <paramref name="ct"/> cancels only the wait for admission: once a batch is applied, its append runs to
+    /// the end even if the caller gives up.
     /// </summary>
     public ValueTask<IngestResult> IngestAsync(EventBatch batch, Memory<RejectionCode> outcomes, CancellationToken ct = default)
     {
@@ -41,7 +43,7 @@ public sealed partial class IngestEngine
         {
             return IngestWaitingAsync(batch, outcomes, ct);
         }
-        return IngestLocked(batch, outcomes, ct);
+        return IngestLocked(batch, outcomes);
     }
 
     private async ValueTask<IngestResult> IngestWaitingAsync(EventBatch batch, Memory<RejectionCode> outcomes, CancellationToken ct)
@@ -56,11 +58,11 @@ public sealed partial class IngestEngine
             Interlocked.Decrement(ref _inFlight);
             throw;
         }
-        return await IngestLocked(batch, outcomes, ct).ConfigureAwait(false);
+        return await IngestLocked(batch, outcomes).ConfigureAwait(false);
     }
 
-    /// <summary>Runs with the gate held; releases it once the append is issued.</summary>
-    private ValueTask<IngestResult> IngestLocked(EventBatch batch, Memory<RejectionCode> outcomes, CancellationToken ct)
+    /// <summary>Runs with the gate held; releases it once the append is issued. Not cancellable from here on.</summary>
+    private ValueTask<IngestResult> IngestLocked(EventBatch batch, Memory<RejectionCode> outcomes)
     {
         EventBatch? toLog;
         EventBatch? rented = null;
@@ -119,7 +121,9 @@ public sealed partial class IngestEngine
             }
             if (toLog is not null)
             {
-                var append = _log.AppendAsync(toLog, ct);
+                // Not cancellable: the batch is applied, so its records must reach the log (a client that
+                // went away does not get to leave state ahead of the log).
+                var append = _log.AppendAsync(toLog, CancellationToken.None);
                 if (append.IsCompletedSuccessfully)
                 {
                     position = append.Result;

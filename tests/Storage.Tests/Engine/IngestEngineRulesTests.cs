@@ -105,6 +105,23 @@ public sealed class IngestEngineRulesTests
         Assert.Equal(1, blocked.GetMoments(0).TotalUnits);
     }
 
+    [Fact]
+    public async Task A_caller_giving_up_after_apply_does_not_stop_the_append_or_fault_the_engine()
+    {
+        var schema = StandardSchema();
+        var log = new MemoryEventLog();
+        var gate = new BlockingLog(log);
+        await using var engine = await IngestEngine.OpenAsync(gate, () => schema, Options(2));
+        using var cts = new CancellationTokenSource();
+        using var first = ToBatch([TestEvent.Exposure(0, "a", 0, BaseMs)]);
+        var pending = engine.IngestAsync(first, new RejectionCode[1], cts.Token);
+        cts.Cancel();
+        gate.Release();
+        Assert.Equal(IngestStatus.Completed, (await pending).Status);
+        Assert.Equal(1, log.RecordCount);
+        Assert.All(await IngestAsync(engine, [TestEvent.Metric_(0, "a", 1, 1, BaseMs)]), o => Assert.Equal(RejectionCode.None, o));
+    }
+
     private sealed class BlockingLog(MemoryEventLog inner) : IEventLog
     {
         private readonly TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -116,7 +133,7 @@ public sealed class IngestEngineRulesTests
         public async ValueTask<long> AppendAsync(EventBatch batch, CancellationToken cancellationToken = default)
         {
             long pos = await inner.AppendAsync(batch, cancellationToken);
-            await _release.Task;
+            await _release.Task.WaitAsync(cancellationToken);
             return pos;
         }
 
