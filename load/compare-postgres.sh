@@ -18,7 +18,7 @@ EVENTS="1000000,10000000"
 BATCH=500
 CONNECTIONS=16
 LATENCY_DURATION=10
-ANALYSIS_DURATION=5
+ANALYSIS_REQUESTS=7
 ONLY=""
 OUT=""
 RUNS=1
@@ -35,7 +35,7 @@ EXP_PORT="${EXP_PORT:-5092}"
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --events) EVENTS="$2"; shift 2 ;;
-    --quick) EVENTS="200000"; LATENCY_DURATION=4; ANALYSIS_DURATION=3; shift ;;
+    --quick) EVENTS="200000"; LATENCY_DURATION=4; ANALYSIS_REQUESTS=3; shift ;;
     --batch) BATCH="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --latency-duration) LATENCY_DURATION="$2"; shift 2 ;;
@@ -197,7 +197,7 @@ for total in "${EVENT_TOTALS[@]}"; do
     sleep 2
     bytes="$(disk_bytes "$sys")"
     bpe="$("$PY" -c "print(round($bytes / $total, 1))" 2>/dev/null || echo n/a)"
-    load analysis --url "$URL" --no-setup --experiment load-0 --connections 1 --duration "${ANALYSIS_DURATION}s" --warmup 1s \
+    load analysis --url "$URL" --no-setup --experiment load-0 --connections 1 --requests "$ANALYSIS_REQUESTS" --warmup 0s \
       --label "$tag analysis" --json "$OUT/$tag-analysis.json" --markdown "$OUT/runs.md" >"$OUT/$tag-analysis.log" 2>&1 || true
     a50="$(json_get "$OUT/$tag-analysis.json" "r['operations'][0]['p50_ms']")"
     a99="$(json_get "$OUT/$tag-analysis.json" "r['operations'][0]['p99_ms']")"

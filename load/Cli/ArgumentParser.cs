@@ -18,6 +18,7 @@ internal static class ArgumentParser
           --connections N        closed model: N concurrent request loops
           --max-in-flight N      open model: requests in flight and HTTP connections (default 256)
           --events N             ingest: stop after N events
+          --requests N           stop after N requests
           --batch N              events per batch (default 500)
           --users N --experiments N --metrics N --variants N --experiments-per-call N
           --bodies N             distinct pre-generated bodies (default 256)
@@ -159,6 +160,7 @@ internal static class ArgumentParser
             case "--connections": o.Connections = PositiveInt(value); break;
             case "--max-in-flight": o.MaxInFlight = PositiveInt(value); break;
             case "--events": o.Events = (long)PositiveDouble(value); break;
+            case "--requests": o.Requests = (long)PositiveDouble(value); break;
             case "--batch": o.BatchSize = PositiveInt(value); break;
             case "--users": o.Users = PositiveInt(value); break;
             case "--experiments": o.Experiments = PositiveInt(value); break;

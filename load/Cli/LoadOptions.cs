@@ -29,6 +29,9 @@ internal sealed class LoadOptions
     /// <summary>Stop after this many events were sent (ingest); overrides the duration.</summary>
     public long? Events { get; set; }
 
+    /// <summary>Stop after this many requests (any scenario but simulate); overrides the duration.</summary>
+    public long? Requests { get; set; }
+
     public int BatchSize { get; set; } = 500;
 
     public int Users { get; set; } = 100_000;

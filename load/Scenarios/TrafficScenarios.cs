@@ -44,7 +44,7 @@ internal sealed class TrafficScenarios(LoadOptions options, LoadHttpClient clien
         var bodies = factory.EventBatches(options.Bodies, options.BatchSize, options.ExposureShare, options.EventIds);
         var uri = client.Resolve("api/v1/events/batch");
         var stats = new OperationStats("ingest", countsEvents: true);
-        long? maxRequests = options.Events is { } events ? (events + options.BatchSize - 1) / options.BatchSize : null;
+        var maxRequests = options.Requests ?? (options.Events is { } events ? (events + options.BatchSize - 1) / options.BatchSize : null);
         var requests = bodies.Select(b => client.Prepare(HttpMethod.Post, uri, b)).ToArray();
         return new Workload(stats, (seq, ct) => client.PostBatchAsync(requests[seq % requests.Length], stats, ct), rate, connections,
             new RequestBudget(maxRequests));
@@ -58,7 +58,7 @@ internal sealed class TrafficScenarios(LoadOptions options, LoadHttpClient clien
         var stats = new OperationStats("assign");
         var requests = bodies.Select(b => client.Prepare(HttpMethod.Post, uri, b)).ToArray();
         return new Workload(stats, (seq, ct) => client.SendAsync(requests[seq % requests.Length], stats, ct), rate, connections,
-            new RequestBudget(null));
+            new RequestBudget(options.Requests));
     }
 
     internal Workload AnalysisWorkload(double? rate, int connections)
@@ -67,7 +67,7 @@ internal sealed class TrafficScenarios(LoadOptions options, LoadHttpClient clien
         var uri = client.Resolve($"api/v1/experiments/{Uri.EscapeDataString(key)}/analysis");
         var stats = new OperationStats("analysis");
         var request = client.Prepare(HttpMethod.Get, uri, null);
-        return new Workload(stats, (_, ct) => client.SendAsync(request, stats, ct), rate, connections, new RequestBudget(null));
+        return new Workload(stats, (_, ct) => client.SendAsync(request, stats, ct), rate, connections, new RequestBudget(options.Requests));
     }
 
     private async Task<RunReport> RunMixedAsync(CancellationToken ct)
