@@ -32,7 +32,14 @@ export function lineChart(series, { id, yFormat = (v) => String(v), yMin, yMax, 
   let lo = yMin ?? Infinity;
   let hi = yMax ?? -Infinity;
   if (yMin === undefined || yMax === undefined) {
+    // Early cumulative points have very wide intervals: let the later two thirds set the scale
+    // (the early bands are clipped at the edges) so the settled estimate stays readable.
+    const settled = new Set(series.flatMap((se) => {
+      const pts = se.points.slice().sort((a, b) => a.t - b.t);
+      return pts.slice(Math.floor(pts.length / 3));
+    }));
     for (const p of all) {
+      if (!settled.has(p)) continue;
       for (const v of [p.y, p.lo, p.hi]) {
         if (!Number.isFinite(v)) continue;
         const c = Math.max(-2, Math.min(2, v));
