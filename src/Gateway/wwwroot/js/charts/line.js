@@ -59,9 +59,13 @@ export function lineChart(series, { id, yFormat = (v) => String(v), yMin, yMax, 
     svg.append(s('text', { x: PAD.l - 6, y: y(t) + 4, 'text-anchor': 'end' }, yFormat(t)));
   }
   const xticks = WIDTH < 520 ? 3 : 5;
+  let previousLabel = '';
   for (let i = 0; i <= xticks; i++) {
     const t = t0 + ((t1 - t0) * i) / xticks;
-    svg.append(s('text', { x: x(t), y: HEIGHT - PAD.b + 18, 'text-anchor': i === 0 ? 'start' : i === xticks ? 'end' : 'middle' }, timeLabel(t, t1 - t0)));
+    const text = timeLabel(t, t1 - t0);
+    if (text === previousLabel) continue;
+    previousLabel = text;
+    svg.append(s('text', { x: x(t), y: HEIGHT - PAD.b + 18, 'text-anchor': i === 0 ? 'start' : i === xticks ? 'end' : 'middle' }, text));
   }
   svg.append(s('line', { class: 'axis', x1: PAD.l, x2: WIDTH - PAD.r, y1: HEIGHT - PAD.b, y2: HEIGHT - PAD.b }));
   svg.append(s('text', { x: WIDTH - PAD.r, y: HEIGHT - 2, 'text-anchor': 'end', fill: '#57606a', 'font-size': '11' }, 'time (UTC)'));
