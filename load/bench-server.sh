@@ -18,6 +18,10 @@ INGEST_CONNECTIONS=16
 ASSIGN_CONNECTIONS=32
 OUT=""
 SERVER_CORE="${SERVER_CORE:-0}"
+# Servers start with fully optimized JIT (no tiering): on a shared 2-core machine tier-up of hot methods takes longer
+# than a measurement, and the runs would measure tier-0 code. TIERED=1 keeps the runtime default.
+SERVER_ENV=(env DOTNET_TieredCompilation=0)
+[[ "${TIERED:-0}" == 1 ]] && SERVER_ENV=(env)
 LOAD_CORE="${LOAD_CORE:-1}"
 PORT="${PORT:-5093}"
 
@@ -59,7 +63,7 @@ LOAD_DLL="$ROOT/load/bin/Release/net10.0/Expothesis.Fast.Load.dll"
 GATEWAY_DLL="$ROOT/src/Gateway/bin/Release/net10.0/Expothesis.Fast.Gateway.dll"
 
 mkdir -p "$WORK/data"
-Expothesis__DataDirectory="$WORK/data" Expothesis__Durability=fsync \
+"${SERVER_ENV[@]}" Expothesis__DataDirectory="$WORK/data" Expothesis__Durability=fsync \
   taskset -c "$SERVER_CORE" dotnet "$GATEWAY_DLL" --urls "$URL" >"$OUT/server.log" 2>&1 &
 SERVER_PID=$!
 for _ in $(seq 300); do curl -fs -o /dev/null "$URL/health/ready" && break; sleep 0.2; done

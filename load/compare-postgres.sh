@@ -7,6 +7,7 @@
 #                                 [--latency-duration 10] [--runs 1] [--out DIR] [--only expothesis|peer]
 #   --quick   200k events and shorter latency runs (a smoke run of the whole pipeline)
 #   --runs N  repeat everything N times (fresh data each time); the table shows medians
+#   --out DIR results go here; rows already in DIR/results.tsv are kept (e.g. --only peer, then --only expothesis)
 # Measures per system and event total: max events/s (closed model), events per total CPU-second (server + database
 # processes), bytes on disk per event, analysis latency over HTTP, and p99 batch latency in an open-model run at 70 %
 # of that system's max rate. Prints a comparison table with ratios and writes it as Markdown to DIR/compare.md.
@@ -22,6 +23,10 @@ ONLY=""
 OUT=""
 RUNS=1
 SERVER_CORE="${SERVER_CORE:-0}"
+# Servers start with fully optimized JIT (no tiering): on a shared 2-core machine tier-up of hot methods takes longer
+# than a measurement, and the runs would measure tier-0 code. TIERED=1 keeps the runtime default.
+SERVER_ENV=(env DOTNET_TieredCompilation=0)
+[[ "${TIERED:-0}" == 1 ]] && SERVER_ENV=(env)
 LOAD_CORE="${LOAD_CORE:-1}"
 PG_PORT="${PG_PORT:-55432}"
 PEER_PORT="${PEER_PORT:-5091}"
@@ -129,7 +134,7 @@ start_system() { # system
   case "$1" in
     peer)
       psql_q "DROP TABLE IF EXISTS events; CHECKPOINT;" >/dev/null
-      taskset -c "$SERVER_CORE" dotnet "$PEER_DLL" --urls "http://127.0.0.1:$PEER_PORT" \
+      "${SERVER_ENV[@]}" taskset -c "$SERVER_CORE" dotnet "$PEER_DLL" --urls "http://127.0.0.1:$PEER_PORT" \
         --Peer:ConnectionString="Host=127.0.0.1;Port=$PG_PORT;Username=postgres;Database=postgres;Maximum Pool Size=64;Write Buffer Size=65536" \
         >"$WORK/peer.log" 2>&1 &
       SERVER_PID=$!
@@ -139,7 +144,7 @@ start_system() { # system
       ;;
     expothesis)
       rm -rf "$WORK/expothesis-data"; mkdir -p "$WORK/expothesis-data"
-      Expothesis__DataDirectory="$WORK/expothesis-data" Expothesis__Durability=fsync \
+      "${SERVER_ENV[@]}" Expothesis__DataDirectory="$WORK/expothesis-data" Expothesis__Durability=fsync \
         taskset -c "$SERVER_CORE" dotnet "$GATEWAY_DLL" --urls "http://127.0.0.1:$EXP_PORT" \
         >"$WORK/expothesis.log" 2>&1 &
       SERVER_PID=$!
@@ -170,7 +175,7 @@ SYSTEMS=(expothesis peer)
 [[ -n "$ONLY" ]] && SYSTEMS=("$ONLY")
 
 RESULTS="$OUT/results.tsv"
-printf 'run\tsystem\tevents\tevents_per_s\tevents_per_cpu_s\tcpu_s\tp99_ms_at_70\trate_70\tbytes_per_event\tanalysis_p50_ms\tanalysis_p99_ms\n' > "$RESULTS"
+[[ -f "$RESULTS" ]] || printf 'run\tsystem\tevents\tevents_per_s\tevents_per_cpu_s\tcpu_s\tp99_ms_at_70\trate_70\tbytes_per_event\tanalysis_p50_ms\tanalysis_p99_ms\n' > "$RESULTS"
 
 IFS=',' read -r -a EVENT_TOTALS <<< "$EVENTS"
 for run in $(seq "$RUNS"); do

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.IO.Pipelines;
 using System.Text;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Ingest.Internal;
@@ -10,6 +11,7 @@ using Expothesis.Fast.Storage.Catalog;
 using Expothesis.Fast.Storage.Columnar;
 using Expothesis.Fast.Storage.Engine;
 using Expothesis.Fast.Storage.Ingest;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Expothesis.Fast.Gateway.Ingest;
@@ -32,7 +34,7 @@ public static class EventEndpoints
             .Bind(configuration.GetSection(GatewayLimits.SectionName))
             .Validate(static l => l.Validate() is null, "Expothesis:Limits are inconsistent (MaxIdBytes <= MaxEventBytes <= MaxBodyBytes).")
             .ValidateOnStart();
-        services.AddSingleton(static sp => new EventIngestPool(sp.GetRequiredService<IOptions<GatewayLimits>>().Value));
+        services.TryAddSingleton(static sp => new EventIngestPool(sp.GetRequiredService<IOptions<GatewayLimits>>().Value));
         return services;
     }
 
@@ -122,12 +124,10 @@ public static class EventEndpoints
         var work = pool.Rent();
         try
         {
-            CatalogSnapshot snapshot = engine.Catalog.Current;
-            work.Parser.Reset(snapshot, work.Batch, work.Rejections, format, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
-            ParseOutcome outcome;
+            BatchIngestOutcome ingested;
             try
             {
-                outcome = await work.Parser.ParseAsync(context.Request.BodyReader, ct).ConfigureAwait(false);
+                ingested = await ParseAndApplyAsync(engine, work, context.Request.BodyReader, format, ct).ConfigureAwait(false);
             }
             catch (InvalidDataException ex)
             {
@@ -135,27 +135,19 @@ public static class EventEndpoints
                     "The compressed body cannot be decompressed: " + ex.Message).ConfigureAwait(false);
                 return;
             }
-            if (!outcome.IsOk)
+            if (!ingested.Parse.IsOk)
             {
-                await WriteParseProblemAsync(context, outcome).ConfigureAwait(false);
+                await WriteParseProblemAsync(context, ingested.Parse).ConfigureAwait(false);
                 return;
             }
-            int accepted = 0;
-            var batch = work.Batch;
-            if (batch.Count > 0)
+            if (ingested.QueueFull)
             {
-                var outcomes = work.Outcomes(batch.Count);
-                var result = await engine.Ingest.IngestAsync(batch, outcomes, ct).ConfigureAwait(false);
-                if (result.Status == IngestStatus.QueueFull)
-                {
-                    context.Response.Headers.RetryAfter = "1";
-                    await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
-                        "The ingestion queue is full; nothing of this batch was applied. Retry after the indicated delay.").ConfigureAwait(false);
-                    return;
-                }
-                accepted = result.Accepted;
-                MergeEngineOutcomes(work, outcomes.Span, snapshot);
+                context.Response.Headers.RetryAfter = "1";
+                await GatewayProblems.WriteAsync(context, StatusCodes.Status503ServiceUnavailable, "Service Unavailable",
+                    "The ingestion queue is full; nothing of this batch was applied. Retry after the indicated delay.").ConfigureAwait(false);
+                return;
             }
+            int accepted = ingested.Accepted;
             var response = context.Response;
             response.StatusCode = StatusCodes.Status200OK;
             response.ContentType = "application/json; charset=utf-8";
@@ -168,6 +160,33 @@ public static class EventEndpoints
         {
             pool.Return(work);
         }
+    }
+
+    /// <summary>
+    /// The one ingest path of the HTTP endpoints and of <see cref="EmbeddedIngestor"/>: parses the body against the
+    /// current catalog, applies the parsed records, and merges the engine's per-record outcomes into
+    /// <c>work.Rejections</c> by body index. Nothing is applied when the parse fails or the queue is full.
+    /// </summary>
+    internal static async ValueTask<BatchIngestOutcome> ParseAndApplyAsync(
+        ExpothesisEngine engine, IngestWork work, PipeReader body, BatchFormat format, CancellationToken ct)
+    {
+        CatalogSnapshot snapshot = engine.Catalog.Current;
+        work.Parser.Reset(snapshot, work.Batch, work.Rejections, format, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        ParseOutcome outcome = await work.Parser.ParseAsync(body, ct).ConfigureAwait(false);
+        if (!outcome.IsOk || work.Batch.Count == 0)
+        {
+            return new BatchIngestOutcome(outcome, QueueFull: false, Accepted: 0);
+        }
+        var batch = work.Batch;
+        var outcomes = work.Outcomes(batch.Count);
+        // Not cancellable: once admitted, the batch is applied and made durable before the buffers are reused.
+        var result = await engine.Ingest.IngestAsync(batch, outcomes, CancellationToken.None).ConfigureAwait(false);
+        if (result.Status == IngestStatus.QueueFull)
+        {
+            return new BatchIngestOutcome(outcome, QueueFull: true, Accepted: 0);
+        }
+        MergeEngineOutcomes(work, outcomes.Span, snapshot);
+        return new BatchIngestOutcome(outcome, QueueFull: false, result.Accepted);
     }
 
     private static Task WriteParseProblemAsync(HttpContext context, ParseOutcome outcome)

@@ -63,7 +63,6 @@ public sealed class Assigner
             return new AssignmentResult(forced, false, AssignmentReason.Override, 0);
         }
 
-        double bucket = rules.Bucket(value);
         if (target.StoreAssignments)
         {
             ulong unitHash = UnitHash.Compute(value);
@@ -73,7 +72,7 @@ public sealed class Assigner
                 {
                     Record(target, value, stored);
                 }
-                return new AssignmentResult(stored, true, target.IsBandit ? AssignmentReason.Bandit : AssignmentReason.Sticky, bucket);
+                return new AssignmentResult(stored, true, target.IsBandit ? AssignmentReason.Bandit : AssignmentReason.Sticky, rules.Bucket(value));
             }
         }
         if (rules.Condition is { } condition && !condition.Evaluate(attributes, userId))
@@ -88,6 +87,7 @@ public sealed class Assigner
                 return AssignmentResult.None(AssignmentReason.NotInNamespace);
             }
         }
+        double bucket = rules.Bucket(value);
         int variant = target.Weights.ChooseVariant(bucket, rules.Coverage);
         if (variant < 0)
         {

@@ -50,6 +50,20 @@ public sealed partial class IngestEngine : IAssignmentRecorder, IAsyncDisposable
     /// <summary>Counters for /metrics.</summary>
     public IngestCounters Counters { get; } = new();
 
+    /// <summary>Unit-store operations that waited for a read from disk (state beyond the in-memory log).</summary>
+    public long StoreDiskReads
+    {
+        get
+        {
+            long n = 0;
+            foreach (var s in Volatile.Read(ref _shards))
+            {
+                n += s.PendingOperations;
+            }
+            return n;
+        }
+    }
+
     /// <summary>The log position the newest checkpoint includes (0 when none).</summary>
     public long CheckpointPosition { get; private set; }
 

@@ -3,7 +3,6 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Expothesis.Fast.Gateway.Analysis;
 using Expothesis.Fast.Gateway.Ingest;
 using Expothesis.Fast.Query;
 using Expothesis.Fast.Storage.Ingest;
@@ -13,7 +12,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Expothesis.Fast.Gateway.Tests.Analysis;
 
-/// <summary>A real Kestrel gateway on 127.0.0.1:0 with the analysis endpoints and the bandit updater.</summary>
+/// <summary>A real Kestrel gateway on 127.0.0.1:0 (the host maps the analysis endpoints and runs the bandit updater).</summary>
 internal sealed class AnalysisGateway : IAsyncDisposable
 {
     private readonly string _directory;
@@ -39,9 +38,7 @@ internal sealed class AnalysisGateway : IAsyncDisposable
         args.AddRange(extraArgs);
         var builder = GatewayHost.CreateBuilder([.. args]);
         builder.Logging.ClearProviders();
-        builder.Services.AddAnalysis();
         var app = GatewayHost.Build(builder);
-        app.MapAnalysisEndpoints();
         await app.StartAsync();
         return new AnalysisGateway(app, dir);
     }

@@ -182,4 +182,38 @@ public sealed class EventEndpointTests
         Assert.Equal(HttpStatusCode.BadRequest, (await gw.Client.GetAsync($"/api/v1/experiments/{Exp}/events?from=yesterday")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await gw.Client.GetAsync("/api/v1/experiments/nope/events")).StatusCode);
     }
+
+    [Fact]
+    public async Task Ingest_needs_the_ingest_scope_export_read_and_rebuild_admin()
+    {
+        await using var gw = await EventGateway.StartAsync(
+            "--Expothesis:Auth:Keys:0:Key=admin-secret", "--Expothesis:Auth:Keys:0:Scope=admin",
+            "--Expothesis:Auth:Keys:1:Key=ingest-secret", "--Expothesis:Auth:Keys:1:Scope=ingest",
+            "--Expothesis:Auth:Keys:2:Key=read-secret", "--Expothesis:Auth:Keys:2:Scope=read");
+        using var admin = Keyed(gw, "admin-secret");
+        using var ingest = Keyed(gw, "ingest-secret");
+        using var read = Keyed(gw, "read-secret");
+        var created = await admin.PostAsync("/api/v1/experiments", new StringContent(Http.ValidExperiment, Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        Assert.True((await admin.PostAsync($"/api/v1/experiments/{Exp}/start", null)).IsSuccessStatusCode);
+        string batch = "[" + Ev("k1", "exposure", variant: "green") + "]";
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await gw.Client.PostAsync("/api/v1/events/batch", new StringContent(batch, Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await read.PostAsync("/api/v1/events/batch", new StringContent(batch, Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ingest.PostAsync("/api/v1/events/batch", new StringContent(batch, Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await ingest.PostAsync("/api/v1/events", new StringContent(Ev("k1", value: 2), Encoding.UTF8, "application/json"))).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await read.GetAsync($"/api/v1/experiments/{Exp}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ingest.GetAsync($"/api/v1/experiments/{Exp}/events")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await ingest.PostAsync("/api/v1/admin/rebuild", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await read.GetAsync($"/api/v1/admin/experiments/{Exp}/moments")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await admin.PostAsync("/api/v1/admin/rebuild", null)).StatusCode);
+        Assert.Equal(2, (await read.GetStringAsync($"/api/v1/experiments/{Exp}/events")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    private static HttpClient Keyed(EventGateway gw, string key)
+    {
+        var client = new HttpClient { BaseAddress = gw.Client.BaseAddress };
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+        return client;
+    }
 }

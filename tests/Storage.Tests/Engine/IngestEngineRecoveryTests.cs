@@ -20,17 +20,19 @@ public sealed class IngestEngineRecoveryTests(ITestOutputHelper output) : IDispo
         }
     }
 
-    private IngestEngineOptions CrashingOptions(int shards)
+    private IngestEngineOptions CrashingOptions(int shards, int storeMemoryBits = 22)
     {
         var o = Options(shards, _dir);
         o.CheckpointOnDispose = false;
+        o.StoreMemorySizeBits = storeMemoryBits;
         return o;
     }
 
     [Theory]
-    [InlineData(1)]
-    [InlineData(2)]
-    public async Task Checkpoint_then_more_events_then_reopen_recovers_the_live_sums(int shards)
+    [InlineData(1, 22)]
+    [InlineData(2, 22)]
+    [InlineData(2, 16)] // most unit state on disk
+    public async Task Checkpoint_then_more_events_then_reopen_recovers_the_live_sums(int shards, int storeMemoryBits)
     {
         int seed = Environment.TickCount;
         output.WriteLine($"seed {seed}");
@@ -40,7 +42,7 @@ public sealed class IngestEngineRecoveryTests(ITestOutputHelper output) : IDispo
         var log = new MemoryEventLog();
         Dictionary<(int, int, int), Stats.VariantMoments> live;
         long checkpointPosition;
-        await using (var engine = await IngestEngine.OpenAsync(log, () => schema, CrashingOptions(shards)))
+        await using (var engine = await IngestEngine.OpenAsync(log, () => schema, CrashingOptions(shards, storeMemoryBits)))
         {
             await IngestInBatchesAsync(engine, events.Take(6_000).ToList(), rng);
             await engine.CheckpointAsync();
@@ -52,7 +54,7 @@ public sealed class IngestEngineRecoveryTests(ITestOutputHelper output) : IDispo
         }
 
         // Reopen without a final checkpoint (as after a crash): newest checkpoint + log tail.
-        await using (var reopened = await IngestEngine.OpenAsync(log, () => schema, CrashingOptions(shards)))
+        await using (var reopened = await IngestEngine.OpenAsync(log, () => schema, CrashingOptions(shards, storeMemoryBits)))
         {
             Assert.Equal(checkpointPosition, reopened.CheckpointPosition);
             Assert.True(reopened.Counters.Replayed > 0);

@@ -358,9 +358,13 @@ internal sealed class Shard : IDisposable
         }
     }
 
+    /// <summary>Store operations that had to wait for a read from disk.</summary>
+    public long PendingOperations { get; private set; }
+
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void CompletePending(ref UnitOutput output)
     {
+        PendingOperations++;
         _context.CompletePendingWithOutputs(out var completed, wait: true);
         try
         {
