@@ -3,7 +3,6 @@ import { s } from '../dom.js';
 import { linear, niceDomain } from './scale.js';
 import { signedPct } from '../format.js';
 
-const ROW = 30;
 const TOP = 12;
 const AXIS = 34;
 const CLIP = 2; // intervals wider than +-200% are clipped and marked
@@ -14,9 +13,11 @@ const CLIP = 2; // intervals wider than +-200% are clipped and marked
  */
 export function forestPlot(rows, { id = 'forest-plot', width = 760 } = {}) {
   const WIDTH = Math.max(300, Math.round(width));
-  const LABEL_W = Math.round(Math.min(200, WIDTH * 0.27));
-  const VALUE_W = Math.round(Math.min(180, WIDTH * 0.3));
   const narrow = WIDTH < 520;
+  // Narrow: each row's label sits above its interval, so the interval gets nearly the full width.
+  const ROW = narrow ? 40 : 30;
+  const LABEL_W = narrow ? 12 : Math.round(Math.min(200, WIDTH * 0.27));
+  const VALUE_W = narrow ? 70 : Math.round(Math.min(215, WIDTH * 0.3));
   const height = TOP + Math.max(1, rows.length) * ROW + AXIS;
   const svg = s('svg', {
     id, class: 'chart forest', viewBox: `0 0 ${WIDTH} ${height}`, role: 'img',
@@ -46,13 +47,12 @@ export function forestPlot(rows, { id = 'forest-plot', width = 760 } = {}) {
   svg.append(s('text', { x: (LABEL_W + WIDTH - VALUE_W) / 2, y: bottom + 31, 'text-anchor': 'middle', fill: '#57606a' }, 'relative lift vs control'));
 
   rows.forEach((r, i) => {
-    const cy = TOP + i * ROW + ROW / 2;
+    const cy = TOP + i * ROW + (narrow ? 27 : ROW / 2);
     const color = r.state === 'good' ? '#116329' : r.state === 'bad' ? '#a40e26' : '#3d4752';
     const g = s('g', { 'data-row': r.key ?? r.label, 'data-state': r.state });
     g.append(s('title', null, `${r.label} ${r.sub ?? ''}: ${signedPct(r.lift)} [${signedPct(r.ci?.[0])}, ${signedPct(r.ci?.[1])}]`));
     if (narrow) {
-      g.append(s('text', { x: 4, y: cy - 2 }, truncate(r.label, 12)));
-      if (r.sub) g.append(s('text', { x: 4, y: cy + 11, fill: '#57606a', 'font-size': '11' }, truncate(r.sub, 12)));
+      g.append(s('text', { x: 4, y: cy - 12 }, `${truncate(r.label, 24)}${r.sub ? ` · ${truncate(r.sub, 16)}` : ''}`));
     } else {
       g.append(s('text', { x: 4, y: cy + 4 }, truncate(r.label, 20)));
       if (r.sub) g.append(s('text', { x: LABEL_W - 8, y: cy + 4, 'text-anchor': 'end', fill: '#57606a', 'font-size': '11' }, truncate(r.sub, 14)));

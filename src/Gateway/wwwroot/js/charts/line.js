@@ -32,7 +32,14 @@ export function lineChart(series, { id, yFormat = (v) => String(v), yMin, yMax, 
   let lo = yMin ?? Infinity;
   let hi = yMax ?? -Infinity;
   if (yMin === undefined || yMax === undefined) {
+    // Early cumulative points have very wide intervals: let the later two thirds set the scale
+    // (the early bands are clipped at the edges) so the settled estimate stays readable.
+    const settled = new Set(series.flatMap((se) => {
+      const pts = se.points.slice().sort((a, b) => a.t - b.t);
+      return pts.slice(Math.floor(pts.length / 3));
+    }));
     for (const p of all) {
+      if (!settled.has(p)) continue;
       for (const v of [p.y, p.lo, p.hi]) {
         if (!Number.isFinite(v)) continue;
         const c = Math.max(-2, Math.min(2, v));
@@ -52,9 +59,13 @@ export function lineChart(series, { id, yFormat = (v) => String(v), yMin, yMax, 
     svg.append(s('text', { x: PAD.l - 6, y: y(t) + 4, 'text-anchor': 'end' }, yFormat(t)));
   }
   const xticks = WIDTH < 520 ? 3 : 5;
+  let previousLabel = '';
   for (let i = 0; i <= xticks; i++) {
     const t = t0 + ((t1 - t0) * i) / xticks;
-    svg.append(s('text', { x: x(t), y: HEIGHT - PAD.b + 18, 'text-anchor': i === 0 ? 'start' : i === xticks ? 'end' : 'middle' }, timeLabel(t, t1 - t0)));
+    const text = timeLabel(t, t1 - t0);
+    if (text === previousLabel) continue;
+    previousLabel = text;
+    svg.append(s('text', { x: x(t), y: HEIGHT - PAD.b + 18, 'text-anchor': i === 0 ? 'start' : i === xticks ? 'end' : 'middle' }, text));
   }
   svg.append(s('line', { class: 'axis', x1: PAD.l, x2: WIDTH - PAD.r, y1: HEIGHT - PAD.b, y2: HEIGHT - PAD.b }));
   svg.append(s('text', { x: WIDTH - PAD.r, y: HEIGHT - 2, 'text-anchor': 'end', fill: '#57606a', 'font-size': '11' }, 'time (UTC)'));

@@ -270,7 +270,7 @@ export function renderDetail(main, id) {
     const parts = Object.keys(observed).map((k) =>
       `${k}: ${int(observed[k])} (${pct(total ? observed[k] / total : NaN)} observed, ${pct(expected[k])} expected)`);
     replace(srmBanner,
-      h('strong', null, `Sample ratio mismatch (p = ${pValue(srm.p_value)})`),
+      h('strong', null, `Sample ratio mismatch (p ${srm.p_value < 0.0001 ? '< 0.0001' : `= ${pValue(srm.p_value)}`})`),
       h('span', null, 'The split of exposed units differs from the configured weights, so the results below are not trustworthy. Check assignment and exposure logging. '),
       h('span', { class: 'mono' }, parts.join(' · ')));
     srmBanner.hidden = false;

@@ -20,7 +20,7 @@ export function renderList(main, { status }) {
   const body = h('div', { id: 'experiments-body', 'aria-live': 'polite' }, h('p', { class: 'muted' }, 'Loading experiments…'));
   replace(main,
     h('div', { class: 'page-head' },
-      h('div', null, h('h1', null, 'Experiments'), h('p', { class: 'sub muted' }, 'Every experiment in the catalog, newest activity first.')),
+      h('div', null, h('h1', null, 'Experiments'), h('p', { class: 'sub muted' }, 'Every experiment in the catalog; units and last event refresh every 10 s.')),
       h('a', { class: 'button primary', href: '#/new', id: 'new-experiment' }, '+ New experiment')),
     h('section', { class: 'panel' },
       h('div', { class: 'filters' },
