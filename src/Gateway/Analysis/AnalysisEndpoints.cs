@@ -150,7 +150,7 @@ public static class AnalysisEndpoints
 
         var moments = engine.Ingest.GetMoments(compiled.Ordinal);
         var now = services.GetService<TimeProvider>()?.GetUtcNow() ?? DateTimeOffset.UtcNow;
-        return AnalysisBuilder.Build(AnalysisInputs.From(compiled, moments, bandit), overrides, now);
+        return AnalysisBuilder.Build(AnalysisInputs.From(compiled, moments, bandit), overrides, now).WithLastEvent(moments.LastEventMs);
     }
 
     private static async Task StreamAsync(HttpContext context, string experiment, AnalysisOverrides overrides)
@@ -160,7 +160,10 @@ public static class AnalysisEndpoints
         var bandits = services.GetService<BanditUpdater>();
         var compiled = engine.Catalog.Get(experiment);
         string id = compiled.Id;
-        var ct = context.RequestAborted;
+        // Ends with the client or with the server's shutdown (an open stream must not hold the host's stop).
+        using var stopping = CancellationTokenSource.CreateLinkedTokenSource(
+            context.RequestAborted, services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping);
+        var ct = stopping.Token;
         var response = context.Response;
         response.ContentType = "text/event-stream";
         response.Headers.CacheControl = "no-cache";
@@ -184,7 +187,8 @@ public static class AnalysisEndpoints
                 if (last is null || stamp != last)
                 {
                     last = stamp;
-                    var doc = AnalysisBuilder.Build(AnalysisInputs.From(current, moments, bandits?.GetState(current)), overrides, DateTimeOffset.UtcNow);
+                    var doc = AnalysisBuilder.Build(AnalysisInputs.From(current, moments, bandits?.GetState(current)), overrides, DateTimeOffset.UtcNow)
+                        .WithLastEvent(moments.LastEventMs);
                     await WriteEventAsync(response, doc, ct).ConfigureAwait(false);
                     lastSent = DateTimeOffset.UtcNow;
                 }

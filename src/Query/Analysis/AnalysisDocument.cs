@@ -11,7 +11,17 @@ public sealed record AnalysisDocument(
     IReadOnlyList<MetricDocument> Metrics,
     PowerDocument Power,
     BanditDocument? Bandit,
-    RecommendationDocument Recommendation);
+    RecommendationDocument Recommendation)
+{
+    /// <summary>Time of the newest event or exposure counted (RFC 3339 UTC), null before any.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? LastEventAt { get; init; }
+
+    /// <summary>Sets <see cref="LastEventAt"/> from Unix milliseconds (0 = no event yet).</summary>
+    public AnalysisDocument WithLastEvent(long lastEventMs) => lastEventMs <= 0
+        ? this
+        : this with { LastEventAt = DateTimeOffset.FromUnixTimeMilliseconds(lastEventMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture) };
+}
 
 /// <summary>Sample-ratio mismatch check: chi-square of units per variant against the expected shares.</summary>
 public sealed record SrmDocument(double? PValue, bool Flagged, Dictionary<string, long> Observed, Dictionary<string, double> ExpectedShare);
