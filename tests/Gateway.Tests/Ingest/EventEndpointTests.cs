@@ -210,6 +210,31 @@ public sealed class EventEndpointTests
         Assert.Equal(2, (await read.GetStringAsync($"/api/v1/experiments/{Exp}/events")).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
     }
 
+    [Fact]
+    public async Task A_corrupt_gzip_body_is_a_400_and_applies_nothing()
+    {
+        await using var gw = await EventGateway.StartAsync();
+        await gw.StartExperimentAsync();
+        byte[] json = Encoding.UTF8.GetBytes("[" + Ev("z1", "exposure", variant: "green") + "]");
+        using var compressed = new MemoryStream();
+        await using (var gzip = new GZipStream(compressed, CompressionLevel.Fastest, leaveOpen: true))
+        {
+            await gzip.WriteAsync(json);
+        }
+        byte[] corrupt = compressed.ToArray();
+        for (int i = 12; i < corrupt.Length - 8; i++)
+        {
+            corrupt[i] ^= 0x5A;
+        }
+        var content = new ByteArrayContent(corrupt);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        content.Headers.ContentEncoding.Add("gzip");
+        var response = await gw.Client.PostAsync("/api/v1/events/batch", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Empty(await ExportAsync(gw.Client));
+    }
+
     private static HttpClient Keyed(EventGateway gw, string key)
     {
         var client = new HttpClient { BaseAddress = gw.Client.BaseAddress };
