@@ -18,7 +18,8 @@ internal sealed class Shard : IDisposable
     private readonly StoredAssignments _stored;
     private readonly ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _session;
     private readonly UnsafeContext<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _context;
-    // Direct-mapped cache of recorded exposures. An exposure never changes once recorded, so a hit is always
+    // Direct-mapped cache of recorded exposures, indexed by the low hash bits (routing uses the high ones).
+    // An exposure never changes once recorded, so a hit is always
     // right and saves the exposure lookup in the store; a miss falls back to it.
     private readonly ExposureEntry[] _exposures = new ExposureEntry[1 << ExposureCacheBits];
     private ExperimentSums?[] _experiments = [];
@@ -280,7 +281,7 @@ internal sealed class Shard : IDisposable
     /// <summary>Finds (or records) the unit's exposure: from the cache when known, else through the store.</summary>
     private RejectionCode Resolve(ref EventRecord r, int experiment, int variants, int metrics, bool allowExpose, out int variant, ref bool log)
     {
-        ref var cached = ref _exposures[(int)(r.UnitHash >> (64 - ExposureCacheBits))];
+        ref var cached = ref _exposures[(int)(r.UnitHash & ((1UL << ExposureCacheBits) - 1))];
         if (cached.Key == r.UnitHash && cached.Experiment == experiment && cached.VariantPlusOne > 0)
         {
             variant = cached.VariantPlusOne - 1;
