@@ -197,6 +197,7 @@ for total in "${EVENT_TOTALS[@]}"; do
     sleep 2
     bytes="$(disk_bytes "$sys")"
     bpe="$("$PY" -c "print(round($bytes / $total, 1))" 2>/dev/null || echo n/a)"
+    curl -fs -o /dev/null "$URL/api/v1/experiments/load-0/analysis" || true  # one unmeasured warm-up request
     load analysis --url "$URL" --no-setup --experiment load-0 --connections 1 --requests "$ANALYSIS_REQUESTS" --warmup 0s \
       --label "$tag analysis" --json "$OUT/$tag-analysis.json" --markdown "$OUT/runs.md" >"$OUT/$tag-analysis.log" 2>&1 || true
     a50="$(json_get "$OUT/$tag-analysis.json" "r['operations'][0]['p50_ms']")"
