@@ -11,7 +11,10 @@ namespace Expothesis.Fast.Gateway.Tests.Embedded;
 /// The ingest path's allocation budget (CONVENTIONS.md: 0 bytes per event): parse + route + apply of the same
 /// number of batches, small and large, must allocate the same. Per-batch costs cancel out in the difference; a
 /// single allocation per event would show as at least 24 bytes per event.
+/// Allocations are counted process-wide (the shards run on their own threads), so this class runs alone, after
+/// the parallel tests (<see cref="AllocationBudgetCollection"/>).
 /// </summary>
+[Collection(AllocationBudgetCollection.Name)]
 public class IngestAllocationBudgetTests
 {
     private const int Units = 2_000;
@@ -88,4 +91,12 @@ public class IngestAllocationBudgetTests
         }
         return Encoding.UTF8.GetBytes(sb.Append("]}").ToString());
     }
+}
+
+/// <summary>Runs its tests with nothing else in the process running (process-wide allocation counts).</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class AllocationBudgetCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "Allocation budget (not parallel)";
 }
