@@ -33,6 +33,12 @@ public sealed partial class BatchParser
     private RejectionCode _pending;
     private EventField _pendingField;
 
+    // The last name resolved per slot: events of a batch mostly repeat their experiment, metric and variant,
+    // and a byte compare is cheaper than a hash look-up. Valid for one body (one schema).
+    private readonly ResolvedName _lastExperiment;
+    private readonly ResolvedName _lastMetric;
+    private readonly ResolvedName _lastVariant;
+
     private void StartEventFields()
     {
         _arenaMark = _batch!.ArenaLength;
@@ -176,6 +182,12 @@ public sealed partial class BatchParser
     {
         if (!reader.HasValueSequence)
         {
+            // Most values are small integers: exact as a double, and much cheaper than a floating-point parse.
+            if (TryParseInteger(reader.ValueSpan, out long integer))
+            {
+                value = integer;
+                return true;
+            }
             return reader.TryGetDouble(out value) && double.IsFinite(value);
         }
         var sequence = reader.ValueSequence;
@@ -192,7 +204,7 @@ public sealed partial class BatchParser
     {
         if (!reader.HasValueSequence)
         {
-            return reader.TryGetInt64(out value);
+            return TryParseInteger(reader.ValueSpan, out value) || reader.TryGetInt64(out value);
         }
         var sequence = reader.ValueSequence;
         if (sequence.Length > TimestampRegionBytes)
@@ -203,6 +215,39 @@ public sealed partial class BatchParser
         Span<byte> text = _scratch.AsSpan(3 * _slotBytes, (int)sequence.Length);
         sequence.CopyTo(text);
         return Utf8Parser.TryParse(text, out value, out int used) && used == text.Length;
+    }
+
+    /// <summary>
+    /// Parses a JSON number token of at most 15 digits with no fraction or exponent (so exact as a double);
+    /// false for anything else, which the caller parses the general way.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool TryParseInteger(ReadOnlySpan<byte> token, out long value)
+    {
+        value = 0;
+        int i = token.Length > 0 && token[0] == (byte)'-' ? 1 : 0;
+        if (token.Length - i is < 1 or > 15)
+        {
+            return false;
+        }
+        long v = 0;
+        for (; i < token.Length; i++)
+        {
+            uint digit = (uint)(token[i] - '0');
+            if (digit > 9)
+            {
+                return false;
+            }
+            v = (v * 10) + digit;
+        }
+        if (token[0] == (byte)'-')
+        {
+            // "-0" must stay the double -0.0: left to the general parse.
+            value = -v;
+            return v != 0;
+        }
+        value = v;
+        return true;
     }
 
     /// <summary>Copies a string (unescaped) or number token into <paramref name="destination"/>; -1 (and a pending rejection) when it cannot.</summary>
@@ -352,9 +397,14 @@ public sealed partial class BatchParser
             return RejectionCode.MissingField;
         }
         var schema = _schema!;
-        if (!schema.TryGetExperiment(SlotValue(SlotExperiment, _experimentLength), out experiment))
+        var experimentName = SlotValue(SlotExperiment, _experimentLength);
+        if (!_lastExperiment.TryGet(experimentName, 0, out experiment))
         {
-            return RejectionCode.UnknownExperiment;
+            if (!schema.TryGetExperiment(experimentName, out experiment))
+            {
+                return RejectionCode.UnknownExperiment;
+            }
+            _lastExperiment.Set(experimentName, 0, experiment);
         }
         switch (schema.GetStatus(experiment))
         {
@@ -375,7 +425,12 @@ public sealed partial class BatchParser
         }
         if (!_isExposure)
         {
-            metric = schema.GetMetric(experiment, SlotValue(SlotMetric, _metricLength));
+            var metricName = SlotValue(SlotMetric, _metricLength);
+            if (!_lastMetric.TryGet(metricName, experiment, out metric))
+            {
+                metric = schema.GetMetric(experiment, metricName);
+                _lastMetric.Set(metricName, experiment, metric);
+            }
             if (metric < 0 || metric > short.MaxValue)
             {
                 field = EventField.Metric;
@@ -384,7 +439,12 @@ public sealed partial class BatchParser
         }
         if (_variantLength >= 0)
         {
-            variant = schema.GetVariant(experiment, SlotValue(SlotVariant, _variantLength));
+            var variantName = SlotValue(SlotVariant, _variantLength);
+            if (!_lastVariant.TryGet(variantName, experiment, out variant))
+            {
+                variant = schema.GetVariant(experiment, variantName);
+                _lastVariant.Set(variantName, experiment, variant);
+            }
             if (variant < 0 || variant > short.MaxValue)
             {
                 field = EventField.Variant;

@@ -63,6 +63,9 @@ public sealed partial class BatchParser
         _maxDepth = limits.MaxDepth;
         _slotBytes = _maxIdBytes * MaxEscapeRatio;
         _scratch = new byte[3 * _slotBytes + TimestampRegionBytes + MaxEscapeRatio * EventFields.MaxNameBytes];
+        _lastExperiment = new ResolvedName(_maxIdBytes);
+        _lastMetric = new ResolvedName(_maxIdBytes);
+        _lastVariant = new ResolvedName(_maxIdBytes);
     }
 
     /// <summary>For record <c>i</c> of the batch, the index of its event in the request body.</summary>
@@ -88,7 +91,11 @@ public sealed partial class BatchParser
         _format = format;
         _receiveTimeMs = receiveTimeMs;
         batch.Clear();
+        batch.UnitHashesFromIds = true;
         rejections.Reset();
+        _lastExperiment.Clear();
+        _lastMetric.Clear();
+        _lastVariant.Clear();
         _readerState = new JsonReaderState(new JsonReaderOptions
         {
             MaxDepth = _maxDepth,
@@ -201,7 +208,13 @@ public sealed partial class BatchParser
                     if (token == JsonTokenType.PropertyName)
                     {
                         _field = ClassifyProperty(ref reader);
-                        _state = ParserState.EventValue;
+                        // The value usually follows in the same buffer: take it here, saving a trip round the loop.
+                        if (!reader.Read())
+                        {
+                            _state = ParserState.EventValue;
+                            return false;
+                        }
+                        OnValue(ref reader, reader.TokenType);
                     }
                     else
                     {

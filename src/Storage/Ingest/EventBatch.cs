@@ -25,6 +25,13 @@ public sealed class EventBatch : IDisposable
     /// <summary>Bytes used in the arena.</summary>
     public int ArenaLength { get; private set; }
 
+    /// <summary>
+    /// Set by a producer that computed every record's <see cref="EventRecord.UnitHash"/> as <see cref="UnitHash.Compute(ReadOnlySpan{byte})"/>
+    /// of its unit id (the parser does): the column log then need not hash every id again to find out that the
+    /// hash column can be dropped. Cleared by <see cref="Clear"/>.
+    /// </summary>
+    public bool UnitHashesFromIds { get; set; }
+
     /// <summary>The records.</summary>
     public Span<EventRecord> Records => _records.AsSpan(0, Count);
 
@@ -89,6 +96,7 @@ public sealed class EventBatch : IDisposable
     {
         Count = 0;
         ArenaLength = 0;
+        UnitHashesFromIds = false;
     }
 
     /// <summary>Returns the buffers to the pool.</summary>

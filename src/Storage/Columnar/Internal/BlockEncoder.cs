@@ -114,7 +114,7 @@ internal sealed class BlockEncoder : IDisposable
             var eventId = batch.EventId(r);
 
             unitHash.WriteUInt64(r.UnitHash);
-            if (_unitHashDerived && UnitHash.Compute(unitId) != r.UnitHash)
+            if (_unitHashDerived && !batch.UnitHashesFromIds && UnitHash.Compute(unitId) != r.UnitHash)
             {
                 _unitHashDerived = false;
             }
