@@ -18,14 +18,14 @@ public sealed partial class IngestEngine
         if (_options.Directory is null)
         {
             string temp = Path.Combine(Path.GetTempPath(), "expothesis-units-" + Guid.NewGuid().ToString("N"));
-            return new UnitStore(temp, _options.StoreMemorySizeBits, _options.StoreIndexBits, deleteOnDispose: true);
+            return new UnitStore(temp, _options.StoreSizes, deleteOnDispose: true);
         }
         string dir = StoreDir(generation);
         if (Directory.Exists(dir))
         {
             Directory.Delete(dir, recursive: true);
         }
-        return new UnitStore(dir, _options.StoreMemorySizeBits, _options.StoreIndexBits, deleteOnDispose: false);
+        return new UnitStore(dir, _options.StoreSizes, deleteOnDispose: false);
     }
 
     private Shard[] CreateShards(UnitStore store, StoredAssignments stored)
@@ -71,7 +71,7 @@ public sealed partial class IngestEngine
             UnitStore? store = null;
             try
             {
-                store = new UnitStore(StoreDir(file.Generation), _options.StoreMemorySizeBits, _options.StoreIndexBits, deleteOnDispose: false);
+                store = new UnitStore(StoreDir(file.Generation), _options.StoreSizes, deleteOnDispose: false);
                 store.Recover(file.Token);
             }
             catch (Exception e) when (e is not OutOfMemoryException)

@@ -217,6 +217,7 @@ public sealed partial class IngestEngine
 
     private static void CopyLogged(EventBatch from, ReadOnlySpan<bool> flags, EventBatch to)
     {
+        to.UnitHashesFromIds = from.UnitHashesFromIds;
         var records = from.Records;
         for (int i = 0; i < records.Length; i++)
         {
@@ -344,8 +345,17 @@ public sealed partial class IngestEngine
         shard.BeginRun(schema);
         try
         {
+            const int D = Shard.PrefetchDistance;
+            for (int k = 0; k < Math.Min(D, route.Length); k++)
+            {
+                shard.PrefetchBucket(ref records[route[k]]);
+            }
             for (int k = 0; k < route.Length; k++)
             {
+                if (k + D < route.Length)
+                {
+                    shard.Prefetch(ref records[route[k + D]], ref records[route[k + (D / 2)]]);
+                }
                 int i = route[k];
                 ref var r = ref records[i];
                 outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
@@ -364,8 +374,17 @@ public sealed partial class IngestEngine
         shard.BeginRun(schema);
         try
         {
+            const int D = Shard.PrefetchDistance;
+            for (int i = 0; i < Math.Min(D, records.Length); i++)
+            {
+                shard.PrefetchBucket(ref records[i]);
+            }
             for (int i = 0; i < records.Length; i++)
             {
+                if (i + D < records.Length)
+                {
+                    shard.Prefetch(ref records[i + D], ref records[i + (D / 2)]);
+                }
                 ref var r = ref records[i];
                 outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
             }

@@ -1,3 +1,5 @@
+using Expothesis.Fast.Storage.Engine.Internal;
+
 namespace Expothesis.Fast.Storage.Engine;
 
 /// <summary>Options of an <see cref="IngestEngine"/>.</summary>
@@ -23,6 +25,14 @@ public sealed class IngestEngineOptions
     /// <summary>Log2 of the number of hash-index buckets of the unit-state store (64 bytes each; default 20).</summary>
     public int StoreIndexBits { get; set; } = 20;
 
+    /// <summary>Log2 of the in-memory log size of the seen event-id store (default 26 = 64 MiB); older markers spill to disk.</summary>
+    public int SeenMemorySizeBits { get; set; } = 26;
+
+    /// <summary>Log2 of the number of hash-index buckets of the seen event-id store (64 bytes each; default 20).</summary>
+    public int SeenIndexBits { get; set; } = 20;
+
+    internal UnitStoreSizes StoreSizes => new(StoreMemorySizeBits, StoreIndexBits, SeenMemorySizeBits, SeenIndexBits);
+
     /// <summary>Whether <see cref="IngestEngine.DisposeAsync"/> cuts a final checkpoint (default true).</summary>
     public bool CheckpointOnDispose { get; set; } = true;
 
@@ -38,6 +48,10 @@ public sealed class IngestEngineOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(StoreMemorySizeBits, 40);
         ArgumentOutOfRangeException.ThrowIfLessThan(StoreIndexBits, 8);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(StoreIndexBits, 32);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SeenMemorySizeBits, 16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SeenMemorySizeBits, 40);
+        ArgumentOutOfRangeException.ThrowIfLessThan(SeenIndexBits, 8);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(SeenIndexBits, 32);
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckpointsToKeep, 1);
     }
 }

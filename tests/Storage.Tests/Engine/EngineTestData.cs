@@ -131,6 +131,8 @@ internal static class EngineTestData
         CheckpointInterval = TimeSpan.Zero,
         StoreMemorySizeBits = 22,
         StoreIndexBits = 12,
+        SeenMemorySizeBits = 22,
+        SeenIndexBits = 12,
         QueueCapacity = 64,
     };
 

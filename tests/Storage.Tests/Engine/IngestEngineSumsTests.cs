@@ -21,6 +21,7 @@ public sealed class IngestEngineSumsTests(ITestOutputHelper output)
         var log = new MemoryEventLog();
         var options = Options(shards);
         options.StoreMemorySizeBits = storeMemoryBits;
+        options.SeenMemorySizeBits = storeMemoryBits;
         await using var engine = await IngestEngine.OpenAsync(log, () => schema, options);
 
         var outcomes = await IngestInBatchesAsync(engine, events, rng);

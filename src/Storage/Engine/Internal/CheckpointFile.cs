@@ -9,18 +9,18 @@ namespace Expothesis.Fast.Storage.Engine.Internal;
 /// </summary>
 internal sealed class CheckpointFile
 {
-    private const ulong Magic = 0x3154504B43505845UL; // "EXPCKPT1"
+    private const ulong Magic = 0x3254504B43505845UL; // "EXPCKPT2" (two store tokens)
 
     public long Sequence { get; init; }
     public int Generation { get; init; }
-    public Guid Token { get; init; }
+    public StoreToken Token { get; init; }
     public long LogPosition { get; init; }
     public ExperimentSums?[][] Shards { get; init; } = [];
     public List<(int Experiment, ulong Unit, short Variant)> Stored { get; init; } = [];
 
     public static string FileName(long sequence) => $"ckpt-{sequence:D12}.bin";
 
-    public static void Write(string path, long sequence, int generation, Guid token, long position, Shard[] shards, StoredAssignments stored)
+    public static void Write(string path, long sequence, int generation, StoreToken token, long position, Shard[] shards, StoredAssignments stored)
     {
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -28,7 +28,8 @@ internal sealed class CheckpointFile
             w.Write(Magic);
             w.Write(sequence);
             w.Write(generation);
-            w.Write(token.ToByteArray());
+            w.Write(token.Units.ToByteArray());
+            w.Write(token.Seen.ToByteArray());
             w.Write(position);
             w.Write(shards.Length);
             foreach (var shard in shards)
@@ -122,7 +123,7 @@ internal sealed class CheckpointFile
             }
             long seq = r.ReadInt64();
             int gen = r.ReadInt32();
-            var token = new Guid(r.ReadBytes(16));
+            var token = new StoreToken(new Guid(r.ReadBytes(16)), new Guid(r.ReadBytes(16)));
             long pos = r.ReadInt64();
             int shardCount = r.ReadInt32();
             var shards = new ExperimentSums?[shardCount][];

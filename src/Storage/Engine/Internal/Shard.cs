@@ -18,9 +18,13 @@ internal sealed class Shard : IDisposable
     private readonly StoredAssignments _stored;
     private readonly ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _session;
     private readonly UnsafeContext<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _context;
+    private readonly ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _seenSession;
+    private readonly UnsafeContext<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _seen;
+    private readonly StorePrefetcher? _seenPrefetch;
     // Direct-mapped cache of recorded exposures, indexed by the low hash bits (routing uses the high ones).
     // An exposure never changes once recorded, so a hit is always
     // right and saves the exposure lookup in the store; a miss falls back to it.
+    private readonly StorePrefetcher? _prefetch;
     private readonly ExposureEntry[] _exposures = new ExposureEntry[1 << ExposureCacheBits];
     private ExperimentSums?[] _experiments = [];
     private IIngestSchema? _shapeSchema;
@@ -32,6 +36,10 @@ internal sealed class Shard : IDisposable
         _stored = stored;
         _session = store.NewSession();
         _context = _session.UnsafeContext;
+        _prefetch = store.Prefetcher;
+        _seenSession = store.NewSeenSession();
+        _seen = _seenSession.UnsafeContext;
+        _seenPrefetch = store.SeenPrefetcher;
     }
 
     private struct ExposureEntry
@@ -60,11 +68,54 @@ internal sealed class Shard : IDisposable
             _shapes.AsSpan().Clear();
         }
         _context.BeginUnsafe();
+        _seen.BeginUnsafe();
+        _prefetch?.Refresh();
+        _seenPrefetch?.Refresh();
+    }
+
+    /// <summary>How many records ahead <see cref="Prefetch"/> asks for a record's index bucket (its log record at half that).</summary>
+    public const int PrefetchDistance = 8;
+
+    /// <summary>
+    /// Within a run: asks for the index bucket of record <paramref name="bucketOf"/> (<see cref="PrefetchDistance"/>
+    /// ahead) and the log record of <paramref name="recordOf"/> (half as far ahead, its bucket cached by now).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(ref EventRecord bucketOf, ref EventRecord recordOf)
+    {
+        if (_prefetch is { } p)
+        {
+            p.Bucket(PrimaryHash(ref bucketOf));
+            p.Record(PrimaryHash(ref recordOf));
+        }
+        if (bucketOf.EventIdHash != 0 && _seenPrefetch is { } seen)
+        {
+            // A new event id is usually absent: its bucket is all the operation reads.
+            seen.Bucket(UnitKeyComparer.Hash(DedupKey(ref bucketOf, bucketOf.EventIdHash)));
+        }
+    }
+
+    /// <summary>Within a run: asks for the index bucket of <paramref name="r"/> (for the first records of a run).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void PrefetchBucket(ref EventRecord r) => _prefetch?.Bucket(PrimaryHash(ref r));
+
+    /// <summary>The seen-store key of <paramref name="r"/>'s event id (its hash mixed with the unit hash).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static UnitKey DedupKey(ref EventRecord r, ulong eventIdHash)
+        => new(r.Experiment, UnitKey.DedupHash(eventIdHash, r.UnitHash), UnitKey.DedupSlot);
+
+    /// <summary>The hash of the first key <see cref="Apply"/> operates on for <paramref name="r"/> (dedup aside).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static long PrimaryHash(ref EventRecord r)
+    {
+        int slot = r.Metric >= 0 ? r.Metric + 1 : UnitKey.ExposureSlot;
+        return UnitKeyComparer.Hash(new UnitKey(r.Experiment, r.UnitHash, slot));
     }
 
     /// <summary>Leaves the store's epoch.</summary>
     public void EndRun()
     {
+        _seen.EndUnsafe();
         _context.EndUnsafe();
         _shapeSchema = null;
     }
@@ -220,10 +271,10 @@ internal sealed class Shard : IDisposable
         UnitKey dedupKey = default;
         if (idHash != 0)
         {
-            dedupKey = new UnitKey(experiment, UnitKey.DedupHash(idHash, r.UnitHash), UnitKey.DedupSlot);
+            dedupKey = DedupKey(ref r, idHash);
             input.Op = UnitOp.Dedup;
             input.TimeMs = r.TimestampMs;
-            Rmw(ref dedupKey, ref input, ref output);
+            SeenRmw(ref dedupKey, ref input, ref output);
             if (output.Outcome == UnitOutcome.Duplicate)
             {
                 return Divergence(replay, RejectionCode.Duplicate);
@@ -273,7 +324,7 @@ internal sealed class Shard : IDisposable
         if (!log && idHash != 0)
         {
             // Only logged records keep their event id marker: replay rebuilds exactly these.
-            _context.Delete(ref dedupKey);
+            _seen.Delete(ref dedupKey);
         }
         return Divergence(replay, code);
     }
@@ -349,13 +400,24 @@ internal sealed class Shard : IDisposable
         return code;
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    // Not inlined: FASTER's RMW brings kilobytes of zero-initialized locals, paid by every caller's frame.
+    [MethodImpl(MethodImplOptions.NoInlining)]
     private void Rmw(ref UnitKey key, ref UnitInput input, ref UnitOutput output)
     {
         var status = _context.RMW(ref key, ref input, ref output);
         if (status.IsPending)
         {
-            CompletePending(ref output);
+            CompletePending(_context, ref output);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void SeenRmw(ref UnitKey key, ref UnitInput input, ref UnitOutput output)
+    {
+        var status = _seen.RMW(ref key, ref input, ref output);
+        if (status.IsPending)
+        {
+            CompletePending(_seen, ref output);
         }
     }
 
@@ -363,10 +425,10 @@ internal sealed class Shard : IDisposable
     public long PendingOperations { get; private set; }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void CompletePending(ref UnitOutput output)
+    private void CompletePending(UnsafeContext<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> context, ref UnitOutput output)
     {
         PendingOperations++;
-        _context.CompletePendingWithOutputs(out var completed, wait: true);
+        context.CompletePendingWithOutputs(out var completed, wait: true);
         try
         {
             while (completed.Next())
@@ -380,5 +442,9 @@ internal sealed class Shard : IDisposable
         }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _seenSession.Dispose();
+        _session.Dispose();
+    }
 }

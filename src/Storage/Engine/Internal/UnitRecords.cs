@@ -7,8 +7,8 @@ namespace Expothesis.Fast.Storage.Engine.Internal;
 
 /// <summary>
 /// Key of the unit-state store: (experiment, hash, slot). Slot <see cref="ExposureSlot"/> holds the unit's
-/// exposure and stored assignment, slot m + 1 the unit's value y of metric m, and slot
-/// <see cref="DedupSlot"/> marks a seen event id (hash = event id hash mixed with the unit hash).
+/// exposure and stored assignment, slot m + 1 the unit's value y of metric m. In the separate seen-id store,
+/// slot <see cref="DedupSlot"/> marks a seen event id (hash = event id hash mixed with the unit hash).
 /// </summary>
 [StructLayout(LayoutKind.Sequential)]
 internal struct UnitKey
@@ -37,7 +37,11 @@ internal sealed class UnitKeyComparer : IFasterEqualityComparer<UnitKey>
 {
     public static readonly UnitKeyComparer Instance = new();
 
-    public long GetHashCode64(ref UnitKey k)
+    public long GetHashCode64(ref UnitKey k) => Hash(in k);
+
+    /// <summary>The store's 64-bit hash of <paramref name="k"/> (also what the prefetcher computes ahead).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static long Hash(in UnitKey k)
     {
         ulong h = k.Hash ^ ((((ulong)(uint)k.Experiment << 32) | (uint)k.Slot) * 0xC2B2AE3D27D4EB4FUL);
         h ^= h >> 33;

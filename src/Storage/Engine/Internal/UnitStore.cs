@@ -2,78 +2,71 @@ using FASTER.core;
 
 namespace Expothesis.Fast.Storage.Engine.Internal;
 
+/// <summary>The FASTER checkpoint tokens of one <see cref="UnitStore"/> checkpoint (unit state and seen event ids).</summary>
+internal readonly record struct StoreToken(Guid Units, Guid Seen);
+
 /// <summary>
-/// The FASTER key-value store of unit state, over a file device in its own directory, with fold-over
-/// checkpoints managed (and purged) by the engine.
+/// The FASTER key-value stores of unit state, over file devices in their own directory, with fold-over
+/// checkpoints managed (and purged) by the engine. Two stores: per-unit state (exposure, per-metric y), the hot
+/// working set of every event; and the seen event-id markers, which only grow. Kept apart so that a stream of
+/// event ids never pushes unit state out of memory (a marker per event would otherwise fill the unit store's
+/// in-memory log and every unit operation would start reading from disk).
 /// </summary>
 internal sealed class UnitStore : IDisposable
 {
-    private readonly IDevice _device;
-    private readonly DeviceLogCommitCheckpointManager _checkpoints;
-    private readonly FasterKV<UnitKey, UnitValue> _kv;
+    private readonly Part _units;
+    private readonly Part _seen;
     private readonly UnitFunctions _functions = new();
     private readonly bool _deleteOnDispose;
 
-    public UnitStore(string directory, int memorySizeBits, int indexBits, bool deleteOnDispose)
+    public UnitStore(string directory, UnitStoreSizes sizes, bool deleteOnDispose)
     {
         Directory = directory;
         _deleteOnDispose = deleteOnDispose;
         System.IO.Directory.CreateDirectory(directory);
-        _device = Devices.CreateLogDevice(Path.Combine(directory, "hlog.log"), preallocateFile: false, deleteOnClose: deleteOnDispose);
-        _checkpoints = new DeviceLogCommitCheckpointManager(
-            new LocalStorageNamedDeviceFactory(),
-            new DefaultCheckpointNamingScheme(Path.Combine(directory, "checkpoints")));
-        int pageBits = Math.Min(22, memorySizeBits - 3);
-        _kv = new FasterKV<UnitKey, UnitValue>(
-            1L << indexBits,
-            new LogSettings
-            {
-                LogDevice = _device,
-                ObjectLogDevice = null,
-                PageSizeBits = pageBits,
-                MemorySizeBits = memorySizeBits,
-                SegmentSizeBits = Math.Max(pageBits, 28),
-            },
-            new CheckpointSettings { CheckpointManager = _checkpoints, RemoveOutdated = false },
-            serializerSettings: null,
-            comparer: UnitKeyComparer.Instance,
-            concurrencyControlMode: ConcurrencyControlMode.None);
+        _units = new Part(directory, "hlog.log", "checkpoints", sizes.UnitMemoryBits, sizes.UnitIndexBits, deleteOnDispose);
+        _seen = new Part(directory, "seen.log", "seen-checkpoints", sizes.SeenMemoryBits, sizes.SeenIndexBits, deleteOnDispose);
     }
 
     public string Directory { get; }
 
-    public ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> NewSession()
-        => _kv.For(_functions).NewSession<UnitFunctions>();
+    /// <summary>Prefetch into the unit store's index and log (null where FASTER's internals are not as expected).</summary>
+    public StorePrefetcher? Prefetcher => _units.Prefetcher;
 
-    /// <summary>Takes a fold-over full checkpoint; no session may be operating.</summary>
+    /// <summary>Prefetch into the seen-id store's index.</summary>
+    public StorePrefetcher? SeenPrefetcher => _seen.Prefetcher;
+
+    public ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> NewSession()
+        => _units.Kv.For(_functions).NewSession<UnitFunctions>();
+
+    public ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> NewSeenSession()
+        => _seen.Kv.For(_functions).NewSession<UnitFunctions>();
+
+    /// <summary>Takes fold-over full checkpoints of both stores; no session may be operating.</summary>
     /// <remarks>Not cancellable once started: a half-awaited checkpoint would block the next one.</remarks>
-    public async Task<Guid> CheckpointAsync()
+    public async Task<StoreToken> CheckpointAsync()
     {
-        for (int attempt = 0; ; attempt++)
-        {
-            var (success, token) = await _kv.TakeFullCheckpointAsync(CheckpointType.FoldOver, CancellationToken.None).ConfigureAwait(false);
-            if (success)
-            {
-                return token;
-            }
-            if (attempt == 3)
-            {
-                throw new InvalidOperationException("The unit-state store refused a checkpoint.");
-            }
-            // Another checkpoint is still running: let it finish, then take ours.
-            await _kv.CompleteCheckpointAsync(CancellationToken.None).ConfigureAwait(false);
-        }
+        var units = await _units.CheckpointAsync().ConfigureAwait(false);
+        var seen = await _seen.CheckpointAsync().ConfigureAwait(false);
+        return new StoreToken(units, seen);
     }
 
-    public void Recover(Guid token) => _kv.Recover(token);
+    public void Recover(StoreToken token)
+    {
+        _units.Kv.Recover(token.Units);
+        _seen.Kv.Recover(token.Seen);
+    }
 
-    public void Purge(Guid token) => _checkpoints.Purge(token);
+    public void Purge(StoreToken token)
+    {
+        _units.Checkpoints.Purge(token.Units);
+        _seen.Checkpoints.Purge(token.Seen);
+    }
 
     public void Dispose()
     {
-        _kv.Dispose();
-        _checkpoints.Dispose();
-        _device.Dispose();
+        _units.Dispose();
+        _seen.Dispose();
         if (_deleteOnDispose)
         {
             try
@@ -85,4 +78,69 @@ internal sealed class UnitStore : IDisposable
             }
         }
     }
+
+    /// <summary>One FasterKV with its device and checkpoint manager.</summary>
+    private sealed class Part : IDisposable
+    {
+        private readonly IDevice _device;
+
+        public Part(string directory, string logFile, string checkpointFolder, int memorySizeBits, int indexBits, bool deleteOnDispose)
+        {
+            _device = Devices.CreateLogDevice(Path.Combine(directory, logFile), preallocateFile: false, deleteOnClose: deleteOnDispose);
+            Checkpoints = new DeviceLogCommitCheckpointManager(
+                new LocalStorageNamedDeviceFactory(),
+                new DefaultCheckpointNamingScheme(Path.Combine(directory, checkpointFolder)));
+            int pageBits = Math.Min(22, memorySizeBits - 3);
+            Kv = new FasterKV<UnitKey, UnitValue>(
+                1L << indexBits,
+                new LogSettings
+                {
+                    LogDevice = _device,
+                    ObjectLogDevice = null,
+                    PageSizeBits = pageBits,
+                    MemorySizeBits = memorySizeBits,
+                    SegmentSizeBits = Math.Max(pageBits, 28),
+                },
+                new CheckpointSettings { CheckpointManager = Checkpoints, RemoveOutdated = false },
+                serializerSettings: null,
+                comparer: UnitKeyComparer.Instance,
+                concurrencyControlMode: ConcurrencyControlMode.None);
+            Prefetcher = StorePrefetcher.TryCreate(Kv);
+            Prefetcher?.AdviseHugePages();
+        }
+
+        public FasterKV<UnitKey, UnitValue> Kv { get; }
+
+        public DeviceLogCommitCheckpointManager Checkpoints { get; }
+
+        public StorePrefetcher? Prefetcher { get; }
+
+        public async Task<Guid> CheckpointAsync()
+        {
+            for (int attempt = 0; ; attempt++)
+            {
+                var (success, token) = await Kv.TakeFullCheckpointAsync(CheckpointType.FoldOver, CancellationToken.None).ConfigureAwait(false);
+                if (success)
+                {
+                    return token;
+                }
+                if (attempt == 3)
+                {
+                    throw new InvalidOperationException("The unit-state store refused a checkpoint.");
+                }
+                // Another checkpoint is still running: let it finish, then take ours.
+                await Kv.CompleteCheckpointAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+
+        public void Dispose()
+        {
+            Kv.Dispose();
+            Checkpoints.Dispose();
+            _device.Dispose();
+        }
+    }
 }
+
+/// <summary>Log2 sizes of the two stores' in-memory logs and hash indexes.</summary>
+internal readonly record struct UnitStoreSizes(int UnitMemoryBits, int UnitIndexBits, int SeenMemoryBits, int SeenIndexBits);
