@@ -45,6 +45,7 @@ public sealed partial class BatchParser
         _experimentLength = -1;
         _metricLength = -1;
         _variantLength = -1;
+        _slotsFromLast = 0;
         _userIdLength = -1;
         _userIdOffset = 0;
         _eventIdLength = 0;
@@ -58,7 +59,33 @@ public sealed partial class BatchParser
 
     private Span<byte> Slot(int slot) => _scratch.AsSpan(slot * _slotBytes, _slotBytes);
 
-    private ReadOnlySpan<byte> SlotValue(int slot, int length) => _scratch.AsSpan(slot * _slotBytes, length);
+    // A slot whose bit is set holds no copy: its value is the bytes of the slot's last resolved name.
+    private int _slotsFromLast;
+
+    private ReadOnlySpan<byte> SlotValue(int slot, int length) =>
+        (_slotsFromLast & (1 << slot)) != 0 ? LastName(slot).Bytes[..length] : _scratch.AsSpan(slot * _slotBytes, length);
+
+    private ResolvedName LastName(int slot) => slot switch
+    {
+        SlotExperiment => _lastExperiment,
+        SlotMetric => _lastMetric,
+        _ => _lastVariant,
+    };
+
+    /// <summary>
+    /// Takes a name field's value into its slot: when it is the slot's last resolved name (the common case) only
+    /// its length is kept, else it is copied (unescaped). -1 (and a pending rejection) when it cannot be.
+    /// </summary>
+    private int TakeName(ref Utf8JsonReader reader, int slot, EventField field)
+    {
+        if (reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && !reader.HasValueSequence && LastName(slot).Matches(reader.ValueSpan))
+        {
+            _slotsFromLast |= 1 << slot;
+            return reader.ValueSpan.Length;
+        }
+        _slotsFromLast &= ~(1 << slot);
+        return CopyId(ref reader, Slot(slot), field);
+    }
 
     private EventField ClassifyProperty(ref Utf8JsonReader reader)
     {
@@ -96,13 +123,13 @@ public sealed partial class BatchParser
         switch (_field)
         {
             case EventField.Experiment:
-                _experimentLength = CopyId(ref reader, Slot(SlotExperiment), EventField.Experiment);
+                _experimentLength = TakeName(ref reader, SlotExperiment, EventField.Experiment);
                 break;
             case EventField.Metric:
-                _metricLength = CopyId(ref reader, Slot(SlotMetric), EventField.Metric);
+                _metricLength = TakeName(ref reader, SlotMetric, EventField.Metric);
                 break;
             case EventField.Variant:
-                _variantLength = CopyId(ref reader, Slot(SlotVariant), EventField.Variant);
+                _variantLength = TakeName(ref reader, SlotVariant, EventField.Variant);
                 break;
             case EventField.UserId:
                 _userIdLength = CopyIdToArena(ref reader, EventField.UserId, out _userIdOffset);

@@ -8,6 +8,12 @@ internal sealed class ResolvedName(int capacity)
     private int _scope;
     private int _ordinal;
 
+    /// <summary>The remembered name's bytes (empty when none).</summary>
+    public ReadOnlySpan<byte> Bytes => _length < 0 ? default : _bytes.AsSpan(0, _length);
+
+    /// <summary>Whether <paramref name="name"/> is the remembered name (in whatever scope).</summary>
+    public bool Matches(ReadOnlySpan<byte> name) => name.Length == _length && name.SequenceEqual(_bytes.AsSpan(0, _length));
+
     /// <summary>The ordinal remembered for <paramref name="name"/> in <paramref name="scope"/>, if it is the last one resolved.</summary>
     public bool TryGet(ReadOnlySpan<byte> name, int scope, out int ordinal)
     {
