@@ -96,6 +96,10 @@ public static partial class GatewayHost
                 DataDirectory = options.DataDirectory,
                 Durability = options.GetDurability(),
                 Shards = options.Shards,
+                UnitMemoryBits = options.Store.UnitMemoryBits,
+                UnitIndexBits = options.Store.UnitIndexBits,
+                SeenMemoryBits = options.Store.SeenMemoryBits,
+                SeenIndexBits = options.Store.SeenIndexBits,
             });
         });
         services.TryAddSingleton(static sp => sp.GetRequiredService<ExpothesisEngine>().Catalog);

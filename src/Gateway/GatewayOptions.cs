@@ -19,6 +19,9 @@ public sealed class GatewayOptions
     /// <summary><c>Expothesis:Shards</c>: ingest shard workers (default: the processor count).</summary>
     public int Shards { get; set; } = Environment.ProcessorCount;
 
+    /// <summary><c>Expothesis:Store</c>: sizes of the FASTER stores (unit state, seen event ids).</summary>
+    public StoreOptions Store { get; set; } = new();
+
     /// <summary><c>Expothesis:Auth</c>.</summary>
     public AuthOptions Auth { get; set; } = new();
 
@@ -36,4 +39,20 @@ public sealed class GatewayOptions
 
     /// <summary>Where the catalog keeps its files.</summary>
     public string CatalogDirectory => Path.Combine(DataDirectory, "catalog");
+}
+
+/// <summary>The <c>Expothesis:Store</c> section: log2 sizes of the two FASTER stores (see <see cref="Query.EngineOptions"/>).</summary>
+public sealed class StoreOptions
+{
+    /// <summary><c>UnitMemoryBits</c>: the unit-state store's in-memory log, log2 bytes (default 29 = 512 MiB).</summary>
+    public int UnitMemoryBits { get; set; } = 29;
+
+    /// <summary><c>UnitIndexBits</c>: the unit-state store's hash index, log2 buckets of 64 bytes (default 20).</summary>
+    public int UnitIndexBits { get; set; } = 20;
+
+    /// <summary><c>SeenMemoryBits</c>: the seen event-id store's in-memory log, log2 bytes (default 26 = 64 MiB).</summary>
+    public int SeenMemoryBits { get; set; } = 26;
+
+    /// <summary><c>SeenIndexBits</c>: the seen event-id store's hash index, log2 buckets of 64 bytes (default 20).</summary>
+    public int SeenIndexBits { get; set; } = 20;
 }

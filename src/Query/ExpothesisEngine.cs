@@ -21,6 +21,18 @@ public sealed record EngineOptions
 
     /// <summary>How often the ingestion engine cuts a checkpoint.</summary>
     public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>Log2 of the unit-state store's in-memory log in bytes (default 29 = 512 MiB; colder units spill to disk).</summary>
+    public int UnitMemoryBits { get; init; } = 29;
+
+    /// <summary>Log2 of the unit-state store's hash-index buckets (default 20: 64 MiB, ~7M keys before overflow chains).</summary>
+    public int UnitIndexBits { get; init; } = 20;
+
+    /// <summary>Log2 of the seen event-id store's in-memory log in bytes (default 26 = 64 MiB; older ids spill to disk).</summary>
+    public int SeenMemoryBits { get; init; } = 26;
+
+    /// <summary>Log2 of the seen event-id store's hash-index buckets (default 20; size it for the event ids you keep, 7 per bucket).</summary>
+    public int SeenIndexBits { get; init; } = 20;
 }
 
 /// <summary>
@@ -93,6 +105,10 @@ public sealed class ExpothesisEngine : IAsyncDisposable
                 Directory = root is null ? null : Path.Combine(root, "state"),
                 Shards = options.Shards > 0 ? options.Shards : Environment.ProcessorCount,
                 CheckpointInterval = options.CheckpointInterval,
+                StoreMemorySizeBits = options.UnitMemoryBits,
+                StoreIndexBits = options.UnitIndexBits,
+                SeenMemorySizeBits = options.SeenMemoryBits,
+                SeenIndexBits = options.SeenIndexBits,
             }, cancellationToken);
             return new ExpothesisEngine(catalog, log, ingest);
         }

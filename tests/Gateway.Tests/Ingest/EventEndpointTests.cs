@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Expothesis.Fast.Gateway.Tests.Ingest;
 
@@ -240,5 +241,39 @@ public sealed class EventEndpointTests
         var client = new HttpClient { BaseAddress = gw.Client.BaseAddress };
         client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
         return client;
+    }
+
+    [Fact]
+    public async Task Store_sizes_come_from_configuration_and_event_ids_stay_exactly_once_when_the_markers_are_on_disk()
+    {
+        // 64 KiB in-memory logs and 256-bucket indexes: most of the 4,000 seen-id markers go to disk.
+        await using var gw = await EventGateway.StartAsync(
+            "--Expothesis:Store:UnitMemoryBits=16", "--Expothesis:Store:UnitIndexBits=8",
+            "--Expothesis:Store:SeenMemoryBits=16", "--Expothesis:Store:SeenIndexBits=8");
+        await gw.StartExperimentAsync();
+        string Batch(int from) => "[" + string.Join(",", Enumerable.Range(from, 500).Select(i =>
+            i % 2 == 0 ? Ev($"u{i}", "exposure", variant: "green", eventId: $"x{i}") : Ev($"u{i - 1}", value: i, eventId: $"e{i}"))) + "]";
+        for (int from = 0; from < 4000; from += 500)
+        {
+            var first = await PostBatchAsync(gw.Client, Batch(from));
+            Assert.Equal((500, 0), (first.GetProperty("accepted").GetInt32(), first.GetProperty("duplicates").GetInt32()));
+        }
+        for (int from = 0; from < 4000; from += 500)
+        {
+            var retry = await PostBatchAsync(gw.Client, Batch(from));
+            Assert.Equal((0, 500), (retry.GetProperty("accepted").GetInt32(), retry.GetProperty("duplicates").GetInt32()));
+        }
+        Assert.True(gw.App.Services.GetRequiredService<Expothesis.Fast.Query.ExpothesisEngine>().Ingest.StoreDiskReads > 0);
+        Assert.Equal(4000, (await ExportAsync(gw.Client)).Length);
+    }
+
+    [Fact]
+    public async Task A_store_size_out_of_range_stops_the_server_at_start_naming_the_setting()
+    {
+        var e = await Assert.ThrowsAnyAsync<ArgumentOutOfRangeException>(async () =>
+        {
+            await using var gw = await EventGateway.StartAsync("--Expothesis:Store:SeenIndexBits=40");
+        });
+        Assert.Contains("SeenIndexBits", e.Message, StringComparison.Ordinal);
     }
 }
