@@ -131,6 +131,7 @@ public sealed partial class BatchParser
             ReadResult result = await reader.ReadAsync(ct).ConfigureAwait(false);
             ReadOnlySequence<byte> buffer = result.Buffer;
             SequencePosition consumed = buffer.Start;
+            SequencePosition examined = buffer.End;
             bool done;
             try
             {
@@ -138,11 +139,11 @@ public sealed partial class BatchParser
                 {
                     ThrowCanceled(ct);
                 }
-                done = Step(buffer, result.IsCompleted, out consumed);
+                done = Step(buffer, result.IsCompleted, out consumed, out examined);
             }
             finally
             {
-                reader.AdvanceTo(consumed, buffer.End);
+                reader.AdvanceTo(consumed, examined);
             }
             if (done)
             {
@@ -151,14 +152,92 @@ public sealed partial class BatchParser
         }
     }
 
-    /// <summary>Parses what <paramref name="buffer"/> holds; true when the outcome is known.</summary>
-    private bool Step(in ReadOnlySequence<byte> buffer, bool isFinal, out SequencePosition consumed)
+    /// <summary>
+    /// Parses what <paramref name="buffer"/> holds; true when the outcome is known. <paramref name="examined"/> is
+    /// where the next read must bring new data from: the end of the buffer, or (when only a prefix was parsed)
+    /// the consumed position, so that the next read returns the rest at once.
+    /// </summary>
+    private bool Step(in ReadOnlySequence<byte> buffer, bool isFinal, out SequencePosition consumed, out SequencePosition examined)
     {
+        examined = buffer.End;
         if (_bufferBase + buffer.Length > _maxBodyBytes)
         {
             consumed = buffer.End;
             return Fail(ParseStatus.TooLarge, -1, TooLargeMessage());
         }
+        if (!buffer.IsSingleSegment && TryStepPrefix(buffer, out bool prefixDone, out consumed))
+        {
+            examined = consumed;
+            return prefixDone;
+        }
+        return StepWhole(buffer, isFinal, out consumed);
+    }
+
+    // Utf8JsonReader's sequence path costs about twice its span path per token, and a request body arrives in
+    // segments of a few KiB, the last one usually ending inside a token. So the first segment is parsed as a span;
+    // only a token that straddles its end goes through the sequence path, over a short window.
+    private const int BoundaryWindowBytes = 256;
+
+    /// <summary>
+    /// Parses a prefix of a multi-segment buffer on the fast path: its first segment as a span, or, when that ends
+    /// inside its first token, a window across the boundary. False when no prefix could be parsed (then the whole
+    /// buffer is parsed as a sequence).
+    /// </summary>
+    private bool TryStepPrefix(in ReadOnlySequence<byte> buffer, out bool done, out SequencePosition consumed)
+    {
+        done = false;
+        consumed = buffer.Start;
+        ReadOnlySpan<byte> first = buffer.FirstSpan;
+        long used;
+        try
+        {
+            if (!first.IsEmpty)
+            {
+                var spanReader = new Utf8JsonReader(first, isFinalBlock: false, _readerState);
+                done = Walk(ref spanReader);
+                used = spanReader.BytesConsumed;
+                if (done || used > 0)
+                {
+                    return CommitPrefix(buffer, spanReader.CurrentState, used, done, out consumed);
+                }
+            }
+            if (buffer.Length <= first.Length + BoundaryWindowBytes)
+            {
+                return false;
+            }
+            var window = buffer.Slice(0, first.Length + BoundaryWindowBytes);
+            var windowReader = new Utf8JsonReader(window, isFinalBlock: false, _readerState);
+            done = Walk(ref windowReader);
+            used = windowReader.BytesConsumed;
+            if (done || used > 0)
+            {
+                return CommitPrefix(buffer, windowReader.CurrentState, used, done, out consumed);
+            }
+            return false;
+        }
+        catch (JsonException ex)
+        {
+            consumed = buffer.End;
+            done = Fail(ParseStatus.SyntaxError, SyntaxErrorOffset(buffer, ex), SyntaxMessage(ex));
+            return true;
+        }
+    }
+
+    private bool CommitPrefix(in ReadOnlySequence<byte> buffer, JsonReaderState state, long used, bool done, out SequencePosition consumed)
+    {
+        consumed = buffer.GetPosition(used);
+        if (!done)
+        {
+            _readerState = state;
+            CountLines(buffer.Slice(0, used));
+            _bufferBase += used;
+        }
+        return true;
+    }
+
+    /// <summary>Parses the whole of <paramref name="buffer"/>; true when the outcome is known.</summary>
+    private bool StepWhole(in ReadOnlySequence<byte> buffer, bool isFinal, out SequencePosition consumed)
+    {
         var reader = buffer.IsSingleSegment
             ? new Utf8JsonReader(buffer.FirstSpan, isFinal, _readerState)
             : new Utf8JsonReader(buffer, isFinal, _readerState);
