@@ -4,13 +4,14 @@
 # durability in a temp data directory, load generator pinned to core 1. Every measurement is repeated --runs times
 # and the table shows medians; every command line is printed with it.
 #
-# usage: load/bench-server.sh [--runs 3] [--duration 15] [--fill 10000000] [--users 1000000] [--out DIR] [--quick]
+# usage: load/bench-server.sh [--runs 3] [--duration 15] [--warmup 10] [--fill 10000000] [--users 1000000] [--out DIR] [--quick]
+# Every measured run follows --warmup seconds of the same load (the first run after start-up also warms the JIT).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 RUNS=3
 DURATION=15
-WARMUP=3
+WARMUP=10
 FILL=10000000
 USERS=1000000
 BATCH=500
@@ -31,6 +32,7 @@ while [[ $# -gt 0 ]]; do
     --runs) RUNS="$2"; shift 2 ;;
     --duration) DURATION="$2"; shift 2 ;;
     --fill) FILL="$2"; shift 2 ;;
+    --warmup) WARMUP="$2"; shift 2 ;;
     --users) USERS="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
     --quick) RUNS=1; DURATION=5; WARMUP=2; FILL=500000; USERS=100000; shift ;;

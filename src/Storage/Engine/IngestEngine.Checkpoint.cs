@@ -133,9 +133,11 @@ public sealed partial class IngestEngine
     }
 
     /// <summary>
-    /// Cuts a checkpoint now: at a batch boundary, once every applied record is durable in the log, the unit
-    /// store takes a fold-over checkpoint and the sums are written beside it with the log position they include;
-    /// then <c>CURRENT</c> is switched atomically and older checkpoints are pruned. In-memory engines do nothing.
+    /// Cuts a checkpoint now: at a batch boundary, once every applied record is durable in the log, both FASTER
+    /// stores switch to a new version (the cut) and the sums are serialized with the log position they include;
+    /// batches wait only for that. The stores' flush, the checkpoint file, the switch of <c>CURRENT</c> and the
+    /// pruning of older checkpoints follow while batches are applied again; the call completes when all is done.
+    /// In-memory engines do nothing.
     /// </summary>
     public async Task CheckpointAsync(CancellationToken ct = default)
     {
@@ -144,44 +146,81 @@ public sealed partial class IngestEngine
         {
             return;
         }
+        Task finish;
         await _gate.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            await CheckpointLockedAsync(ct).ConfigureAwait(false);
+            finish = await CutLockedAsync(ct).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
+        await finish.ConfigureAwait(false);
     }
 
+    /// <summary>A whole checkpoint with the gate held throughout (rebuild, dispose).</summary>
     private async Task CheckpointLockedAsync(CancellationToken ct)
+    {
+        var finish = await CutLockedAsync(ct).ConfigureAwait(false);
+        await finish.ConfigureAwait(false);
+    }
+
+    // The end of the newest checkpoint (flush, file, prune): the next cut, a rebuild and dispose wait for it.
+    private Task _checkpointTail = Task.CompletedTask;
+
+    /// <summary>The cut, with the gate held; returns the task that finishes the checkpoint (the gate is not needed for it).</summary>
+    private async Task<Task> CutLockedAsync(CancellationToken ct)
     {
         // Cancellable until the store checkpoint starts; from there it runs to the end.
         ct.ThrowIfCancellationRequested();
+        await AwaitCheckpointTailAsync().ConfigureAwait(false);
         if (_lastAppend is { } last)
         {
             await last.ConfigureAwait(false);
         }
         ThrowIfFaulted();
         long position = _log.DurablePosition;
-        var token = await _store.CheckpointAsync().ConfigureAwait(false);
+        var store = _store;
+        int generation = _generation;
+        var (token, flushed) = await store.CutCheckpointAsync().ConfigureAwait(false);
         long sequence = ++_checkpointSequence;
+        byte[] file = CheckpointFile.Serialize(sequence, generation, token, position, _shards, _stored);
+        var finish = FinishCheckpointAsync(flushed, file, sequence, position, store, generation);
+        _checkpointTail = finish;
+        return finish;
+    }
+
+    private async Task FinishCheckpointAsync(Task flushed, byte[] file, long sequence, long position, UnitStore store, int generation)
+    {
+        await flushed.ConfigureAwait(false);
         string name = CheckpointFile.FileName(sequence);
-        CheckpointFile.Write(Path.Combine(CheckpointDir, name), sequence, _generation, token, position, _shards, _stored);
+        CheckpointFile.Write(Path.Combine(CheckpointDir, name), file);
         string current = Path.Combine(_options.Directory!, CurrentFile);
         await File.WriteAllTextAsync(current + ".tmp", name, CancellationToken.None).ConfigureAwait(false);
         File.Move(current + ".tmp", current, overwrite: true);
         CheckpointPosition = position;
         Interlocked.Increment(ref Counters._checkpoints);
-        Prune();
+        Prune(store, generation);
     }
 
-    private void Prune()
+    /// <summary>Waits for the newest checkpoint to finish; its failure was (or will be) reported to its own caller.</summary>
+    private async Task AwaitCheckpointTailAsync()
+    {
+        try
+        {
+            await _checkpointTail.ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or InvalidOperationException or UnauthorizedAccessException)
+        {
+        }
+    }
+
+    private void Prune(UnitStore store, int generation)
     {
         var files = ListCheckpoints();
         int keep = _options.CheckpointsToKeep;
-        var keptGenerations = new HashSet<int> { _generation };
+        var keptGenerations = new HashSet<int> { generation };
         for (int i = 0; i < files.Length; i++)
         {
             var file = CheckpointFile.TryRead(files[i]);
@@ -193,11 +232,11 @@ public sealed partial class IngestEngine
             }
             if (drop)
             {
-                if (file is not null && file.Generation == _generation)
+                if (file is not null && file.Generation == generation)
                 {
                     try
                     {
-                        _store.Purge(file.Token);
+                        store.Purge(file.Token);
                     }
                     catch (IOException)
                     {
@@ -256,6 +295,8 @@ public sealed partial class IngestEngine
                     // The failed append is why we rebuild: the log is the truth.
                 }
             }
+            // A checkpoint still flushing the current store must end before that store is replaced and disposed.
+            await AwaitCheckpointTailAsync().ConfigureAwait(false);
             int gen = _generation + 1;
             var store = CreateStore(gen);
             var stored = new StoredAssignments();

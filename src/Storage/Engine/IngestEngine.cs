@@ -191,6 +191,8 @@ public sealed partial class IngestEngine : IAssignmentRecorder, IAsyncDisposable
         }
         finally
         {
+            // A checkpoint still flushing the store must end before the store is disposed.
+            await AwaitCheckpointTailAsync().ConfigureAwait(false);
             foreach (var w in _workers)
             {
                 w?.Dispose();

@@ -20,7 +20,8 @@ internal sealed class CheckpointFile
 
     public static string FileName(long sequence) => $"ckpt-{sequence:D12}.bin";
 
-    public static void Write(string path, long sequence, int generation, StoreToken token, long position, Shard[] shards, StoredAssignments stored)
+    /// <summary>Serializes the engine's part of a checkpoint (sums are read as they are now: call at the cut).</summary>
+    public static byte[] Serialize(long sequence, int generation, StoreToken token, long position, Shard[] shards, StoredAssignments stored)
     {
         using var ms = new MemoryStream();
         using (var w = new BinaryWriter(ms, System.Text.Encoding.UTF8, leaveOpen: true))
@@ -71,11 +72,16 @@ internal sealed class CheckpointFile
         Span<byte> tail = stackalloc byte[4];
         BinaryPrimitives.WriteUInt32LittleEndian(tail, crc);
         ms.Write(tail);
+        return ms.ToArray();
+    }
 
+    /// <summary>Writes serialized checkpoint bytes durably under <paramref name="path"/> (temp file, fsync, rename).</summary>
+    public static void Write(string path, byte[] bytes)
+    {
         string tmp = path + ".tmp";
         using (var fs = new FileStream(tmp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            fs.Write(ms.GetBuffer().AsSpan(0, (int)ms.Length));
+            fs.Write(bytes);
             fs.Flush(flushToDisk: true);
         }
         File.Move(tmp, path, overwrite: true);

@@ -42,13 +42,17 @@ internal sealed class UnitStore : IDisposable
     public ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> NewSeenSession()
         => _seen.Kv.For(_functions).NewSession<UnitFunctions>();
 
-    /// <summary>Takes fold-over full checkpoints of both stores; no session may be operating.</summary>
+    /// <summary>
+    /// Starts fold-over full checkpoints of both stores and returns once both have switched to the next version:
+    /// every operation so far is in the checkpoint, every later one is not. No session may be operating until
+    /// then; afterwards they may, while <c>Completion</c> (the flush of the checkpointed state) runs.
+    /// </summary>
     /// <remarks>Not cancellable once started: a half-awaited checkpoint would block the next one.</remarks>
-    public async Task<StoreToken> CheckpointAsync()
+    public async Task<(StoreToken Token, Task Completion)> CutCheckpointAsync()
     {
-        var units = await _units.CheckpointAsync().ConfigureAwait(false);
-        var seen = await _seen.CheckpointAsync().ConfigureAwait(false);
-        return new StoreToken(units, seen);
+        var (units, unitsDone) = await _units.CutAsync().ConfigureAwait(false);
+        var (seen, seenDone) = await _seen.CutAsync().ConfigureAwait(false);
+        return (new StoreToken(units, seen), Task.WhenAll(unitsDone, seenDone));
     }
 
     public void Recover(StoreToken token)
@@ -115,14 +119,21 @@ internal sealed class UnitStore : IDisposable
 
         public StorePrefetcher? Prefetcher { get; }
 
-        public async Task<Guid> CheckpointAsync()
+        public async Task<(Guid Token, Task Completion)> CutAsync()
         {
             for (int attempt = 0; ; attempt++)
             {
-                var (success, token) = await Kv.TakeFullCheckpointAsync(CheckpointType.FoldOver, CancellationToken.None).ConfigureAwait(false);
-                if (success)
+                long version = Kv.CurrentVersion;
+                if (Kv.TryInitiateFullCheckpoint(out Guid token, CheckpointType.FoldOver))
                 {
-                    return token;
+                    // Driving the state machine from this (non-session) thread moves it through the version switch
+                    // to the flush, which then completes in the background.
+                    Task completion = Kv.CompleteCheckpointAsync(CancellationToken.None).AsTask();
+                    while (Kv.CurrentVersion == version && !completion.IsCompleted)
+                    {
+                        await Task.Delay(1).ConfigureAwait(false);
+                    }
+                    return (token, completion);
                 }
                 if (attempt == 3)
                 {
