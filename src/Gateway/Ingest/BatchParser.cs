@@ -228,11 +228,17 @@ public sealed partial class BatchParser
         consumed = buffer.GetPosition(used);
         if (!done)
         {
-            _readerState = state;
-            CountLines(buffer.Slice(0, used));
-            _bufferBase += used;
+            Advance(buffer, state, used);
         }
         return true;
+    }
+
+    /// <summary>Moves past <paramref name="used"/> parsed bytes: keeps the reader state, counts their lines.</summary>
+    private void Advance(in ReadOnlySequence<byte> buffer, JsonReaderState state, long used)
+    {
+        _readerState = state;
+        CountLines(buffer.Slice(0, used));
+        _bufferBase += used;
     }
 
     /// <summary>Parses the whole of <paramref name="buffer"/>; true when the outcome is known.</summary>
@@ -257,9 +263,7 @@ public sealed partial class BatchParser
         {
             return true;
         }
-        _readerState = reader.CurrentState;
-        CountLines(buffer.Slice(0, used));
-        _bufferBase += used;
+        Advance(buffer, reader.CurrentState, used);
         if (!isFinal)
         {
             return false;

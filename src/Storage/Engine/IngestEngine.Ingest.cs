@@ -251,7 +251,7 @@ public sealed partial class IngestEngine
             int n = shards.Length;
             if (n == 1)
             {
-                ApplyRange(shards[0], batch, outcomes.Span, _currentSchema, replay);
+                ApplyRun(shards[0], batch, Identity(count), outcomes.Span, _currentSchema, replay);
                 return;
             }
             Route(batch, n);
@@ -330,18 +330,34 @@ public sealed partial class IngestEngine
 
     private void RunShard(int s)
     {
-        var batch = _current!;
-        var shard = _currentShards[s];
-        var schema = _currentSchema!;
-        bool replay = _currentReplay;
-        var outcomes = _currentOutcomes.Span;
+        var route = _routes[s].AsSpan(0, _routeCounts[s]);
+        if (!route.IsEmpty)
+        {
+            ApplyRun(_currentShards[s], _current!, route, _currentOutcomes.Span, _currentSchema!, _currentReplay);
+        }
+    }
+
+    // 0, 1, 2, ...: the route of a single shard, which takes every record of the batch.
+    private int[] _identity = [];
+
+    private ReadOnlySpan<int> Identity(int count)
+    {
+        if (_identity.Length < count)
+        {
+            _identity = new int[Math.Max(count, 512)];
+            for (int i = 0; i < _identity.Length; i++)
+            {
+                _identity[i] = i;
+            }
+        }
+        return _identity.AsSpan(0, count);
+    }
+
+    /// <summary>Applies the records <paramref name="route"/> names to <paramref name="shard"/>, prefetching store lines ahead.</summary>
+    private void ApplyRun(Shard shard, EventBatch batch, ReadOnlySpan<int> route, Span<RejectionCode> outcomes, IIngestSchema schema, bool replay)
+    {
         var flags = _logFlags;
         var records = batch.Records;
-        var route = _routes[s].AsSpan(0, _routeCounts[s]);
-        if (route.IsEmpty)
-        {
-            return;
-        }
         shard.BeginRun(schema);
         try
         {
@@ -357,34 +373,6 @@ public sealed partial class IngestEngine
                     shard.Prefetch(ref records[route[k + D]], ref records[route[k + (D / 2)]]);
                 }
                 int i = route[k];
-                ref var r = ref records[i];
-                outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
-            }
-        }
-        finally
-        {
-            shard.EndRun();
-        }
-    }
-
-    private void ApplyRange(Shard shard, EventBatch batch, Span<RejectionCode> outcomes, IIngestSchema schema, bool replay)
-    {
-        var flags = _logFlags;
-        var records = batch.Records;
-        shard.BeginRun(schema);
-        try
-        {
-            const int D = Shard.PrefetchDistance;
-            for (int i = 0; i < Math.Min(D, records.Length); i++)
-            {
-                shard.PrefetchBucket(ref records[i]);
-            }
-            for (int i = 0; i < records.Length; i++)
-            {
-                if (i + D < records.Length)
-                {
-                    shard.Prefetch(ref records[i + D], ref records[i + (D / 2)]);
-                }
                 ref var r = ref records[i];
                 outcomes[i] = shard.Apply(ref r, batch.EventId(in r), schema, replay, out flags[i]);
             }

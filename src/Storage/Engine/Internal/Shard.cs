@@ -21,10 +21,10 @@ internal sealed class Shard : IDisposable
     private readonly ClientSession<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _seenSession;
     private readonly UnsafeContext<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> _seen;
     private readonly StorePrefetcher? _seenPrefetch;
+    private readonly StorePrefetcher? _prefetch;
     // Direct-mapped cache of recorded exposures, indexed by the low hash bits (routing uses the high ones).
     // An exposure never changes once recorded, so a hit is always
     // right and saves the exposure lookup in the store; a miss falls back to it.
-    private readonly StorePrefetcher? _prefetch;
     private readonly ExposureEntry[] _exposures = new ExposureEntry[1 << ExposureCacheBits];
     private ExperimentSums?[] _experiments = [];
     private IIngestSchema? _shapeSchema;
@@ -274,7 +274,7 @@ internal sealed class Shard : IDisposable
             dedupKey = DedupKey(ref r, idHash);
             input.Op = UnitOp.Dedup;
             input.TimeMs = r.TimestampMs;
-            SeenRmw(ref dedupKey, ref input, ref output);
+            Rmw(_seen, ref dedupKey, ref input, ref output);
             if (output.Outcome == UnitOutcome.Duplicate)
             {
                 return Divergence(replay, RejectionCode.Duplicate);
@@ -292,7 +292,7 @@ internal sealed class Shard : IDisposable
             input.Variant = r.Variant;
             input.TimeMs = r.TimestampMs;
             output = default;
-            Rmw(ref key, ref input, ref output);
+            Rmw(_context, ref key, ref input, ref output);
             if (output.Outcome == UnitOutcome.Applied)
             {
                 Sums(experiment, variants, metrics).Move(output.Variant, r.Metric, output.OldY, output.NewY, r.TimestampMs);
@@ -315,7 +315,7 @@ internal sealed class Shard : IDisposable
             input.Variant = (short)variant;
             input.TimeMs = r.TimestampMs;
             output = default;
-            Rmw(ref key, ref input, ref output);
+            Rmw(_context, ref key, ref input, ref output);
             Sums(experiment, variants, metrics).Move(variant, r.Metric, output.OldY, output.NewY, r.TimestampMs);
             log = true;
         }
@@ -346,7 +346,7 @@ internal sealed class Shard : IDisposable
         input.UseStored = r.IsExposure;
         input.TimeMs = r.TimestampMs;
         UnitOutput output = default;
-        Rmw(ref key, ref input, ref output);
+        Rmw(_context, ref key, ref input, ref output);
         variant = output.Variant;
         switch (output.Outcome)
         {
@@ -381,7 +381,7 @@ internal sealed class Shard : IDisposable
         input.Op = UnitOp.Store;
         input.Variant = r.Variant;
         UnitOutput output = default;
-        Rmw(ref key, ref input, ref output);
+        Rmw(_context, ref key, ref input, ref output);
         if (output.Outcome == UnitOutcome.Stored)
         {
             log = true;
@@ -402,22 +402,12 @@ internal sealed class Shard : IDisposable
 
     // Not inlined: FASTER's RMW brings kilobytes of zero-initialized locals, paid by every caller's frame.
     [MethodImpl(MethodImplOptions.NoInlining)]
-    private void Rmw(ref UnitKey key, ref UnitInput input, ref UnitOutput output)
+    private void Rmw(UnsafeContext<UnitKey, UnitValue, UnitInput, UnitOutput, Empty, UnitFunctions> context, ref UnitKey key, ref UnitInput input, ref UnitOutput output)
     {
-        var status = _context.RMW(ref key, ref input, ref output);
+        var status = context.RMW(ref key, ref input, ref output);
         if (status.IsPending)
         {
-            CompletePending(_context, ref output);
-        }
-    }
-
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void SeenRmw(ref UnitKey key, ref UnitInput input, ref UnitOutput output)
-    {
-        var status = _seen.RMW(ref key, ref input, ref output);
-        if (status.IsPending)
-        {
-            CompletePending(_seen, ref output);
+            CompletePending(context, ref output);
         }
     }
 
