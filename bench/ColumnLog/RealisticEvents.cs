@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Bench.ColumnLog;

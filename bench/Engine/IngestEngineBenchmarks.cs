@@ -1,5 +1,6 @@
 using System.Text;
 using BenchmarkDotNet.Attributes;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Engine;
 using Expothesis.Fast.Storage.Ingest;
 

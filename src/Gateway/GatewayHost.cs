@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Gateway.Analysis;
 using Expothesis.Fast.Gateway.Assignment;
 using Expothesis.Fast.Gateway.Auth;
@@ -11,7 +12,6 @@ using Expothesis.Fast.Gateway.Ofrep;
 using Expothesis.Fast.Gateway.Problems;
 using Expothesis.Fast.Gateway.RateLimiting;
 using Expothesis.Fast.Query;
-using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;

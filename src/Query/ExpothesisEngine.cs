@@ -1,5 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
-using Expothesis.Fast.Storage.Assignment;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Catalog;
 using Expothesis.Fast.Storage.Columnar;
 using Expothesis.Fast.Storage.Engine;

@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Problems;
 using Expothesis.Fast.Query;
@@ -217,7 +218,7 @@ public static class AnalysisEndpoints
     }
 
     /// <summary>What a live view must notice: definition/lifecycle version, exposures, events and bandit updates.</summary>
-    private sealed record Stamp(long Version, Storage.Ingest.ExperimentStatus Status, long TotalUnits, long LastEventMs, long BanditUpdates, double Checksum)
+    private sealed record Stamp(long Version, ExperimentStatus Status, long TotalUnits, long LastEventMs, long BanditUpdates, double Checksum)
     {
         public static Stamp Of(CompiledExperiment experiment, Storage.Engine.MomentSnapshot moments, long banditUpdates)
         {

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Query;
 using Expothesis.Fast.Query.Analysis;
 using Expothesis.Fast.Stats;
-using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
 using Expothesis.Fast.Storage.Ingest;
 

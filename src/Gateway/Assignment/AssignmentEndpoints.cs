@@ -1,8 +1,8 @@
 using System.Text.Json;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Metrics;
 using Expothesis.Fast.Gateway.Problems;
-using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
 
 namespace Expothesis.Fast.Gateway.Assignment;

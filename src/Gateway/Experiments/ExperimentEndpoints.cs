@@ -1,3 +1,4 @@
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Problems;
 using Expothesis.Fast.Storage.Catalog;

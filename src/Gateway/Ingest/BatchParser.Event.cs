@@ -3,6 +3,7 @@ using System.Buffers.Text;
 using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Gateway.Ingest.Internal;
 using Expothesis.Fast.Storage.Ingest;
 

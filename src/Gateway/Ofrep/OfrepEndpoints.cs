@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Gateway.Auth;
 using Expothesis.Fast.Gateway.Metrics;
 using Expothesis.Fast.Gateway.Problems;
-using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Catalog;
 using Expothesis.Fast.Storage.Ingest;
 

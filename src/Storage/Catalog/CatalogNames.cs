@@ -1,3 +1,4 @@
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Stats;
 using Expothesis.Fast.Storage.Ingest;
 

@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Catalog.Internal;
 using Expothesis.Fast.Storage.Ingest;
 

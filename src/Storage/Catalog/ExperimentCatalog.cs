@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Expothesis.Fast.Storage.Assignment;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Catalog.Internal;
 using Expothesis.Fast.Storage.Ingest;
 

@@ -1,5 +1,5 @@
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Stats;
-using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Storage.Catalog;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Stats;
-using Expothesis.Fast.Storage.Assignment;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Storage.Catalog;

@@ -1,4 +1,4 @@
-using Expothesis.Fast.Storage.Assignment;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Engine.Internal;
 using Expothesis.Fast.Storage.Ingest;
 

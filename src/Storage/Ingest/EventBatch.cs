@@ -1,4 +1,5 @@
 using System.Buffers;
+using Expothesis.Fast.Assignment;
 
 namespace Expothesis.Fast.Storage.Ingest;
 

@@ -1,3 +1,5 @@
+using Expothesis.Fast.Assignment;
+
 namespace Expothesis.Fast.Storage.Ingest;
 
 /// <summary>How a metric turns a unit's events into its value y (DESIGN.md "Why moment sums").</summary>
@@ -9,21 +11,6 @@ public enum MetricKind : byte
     Count,
     /// <summary>Sum of the unit's event values.</summary>
     Sum,
-}
-
-/// <summary>Lifecycle state of an experiment (API.md "Lifecycle").</summary>
-public enum ExperimentStatus : byte
-{
-    /// <summary>Being configured; takes no events or exposures.</summary>
-    Draft,
-    /// <summary>Assigning and counting.</summary>
-    Running,
-    /// <summary>No new exposures; metric events of exposed units still count.</summary>
-    Paused,
-    /// <summary>Final; events are rejected, results frozen.</summary>
-    Stopped,
-    /// <summary>Deleted from the list; kept for history.</summary>
-    Archived,
 }
 
 /// <summary>

@@ -1,3 +1,4 @@
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Gateway.Ingest;
 using Expothesis.Fast.Storage.Ingest;
 

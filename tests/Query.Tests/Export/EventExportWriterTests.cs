@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Text;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Query.Export;
 using Expothesis.Fast.Storage.Columnar;
 using Expothesis.Fast.Storage.Ingest;

@@ -1,4 +1,5 @@
 using System.Text;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Storage.Tests.Columnar;

@@ -1,4 +1,5 @@
 using System.Text;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Stats;
 using Expothesis.Fast.Storage.Engine;
 using Expothesis.Fast.Storage.Ingest;

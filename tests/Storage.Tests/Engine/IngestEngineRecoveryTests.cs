@@ -1,3 +1,4 @@
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Engine;
 using Expothesis.Fast.Storage.Ingest;
 using Xunit.Abstractions;

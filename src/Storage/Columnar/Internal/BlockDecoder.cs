@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Text;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Storage.Columnar.Internal;

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Ingest;
 
 namespace Expothesis.Fast.Storage.Columnar.Internal;

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Expothesis.Fast.Assignment;
 using Expothesis.Fast.Storage.Ingest;
 using FASTER.core;
 
