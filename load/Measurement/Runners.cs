@@ -65,12 +65,10 @@ internal static class OpenModelRunner
         var exhausted = false;
         while (!exhausted && !ct.IsCancellationRequested)
         {
+            // Every request intended before the window's end is sent, even when this thread wakes after the end
+            // (a descheduled dispatcher on a busy machine): dropping them would bias the measurement towards
+            // the moments when the client kept up. Each is measured from its intended time.
             var now = Stopwatch.GetTimestamp();
-            if (now >= window.End)
-            {
-                break;
-            }
-
             long intended;
             while ((intended = window.Start + (long)(issued * ticksPerRequest)) <= now && intended < window.End)
             {
@@ -85,7 +83,13 @@ internal static class OpenModelRunner
                 issued++;
             }
 
-            var wait = window.Start + (long)(issued * ticksPerRequest) - Stopwatch.GetTimestamp();
+            var next = window.Start + (long)(issued * ticksPerRequest);
+            if (next >= window.End)
+            {
+                break;
+            }
+
+            var wait = next - Stopwatch.GetTimestamp();
             if (wait > sleepThreshold)
             {
                 Thread.Sleep(1);
